@@ -128,6 +128,12 @@ class TemplateLimitError(TemplateError):
     default_code = "template.limit"
 
 
+class TreeError(PhoenixError):
+    """A template could not be queried or edited as a tree (bad selector, impossible edit)."""
+
+    default_code = "tree.error"
+
+
 # --- the slot system --------------------------------------------------------------------------------
 
 class SlotConfigError(PhoenixError):
