@@ -1,0 +1,62 @@
+"""Customization sources: JSON Lines, a folder of .diff files, or a SQL table (SQLite or PostgreSQL).
+
+``open_source(spec)`` picks the source by the form of ``spec``; ``source.records()`` returns
+Customizations and LoadProblems sorted by (user_id, component). Formats: docs/inputs.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from harness.errors import InputError, Where
+from harness.inputs.folder import FolderSource
+from harness.inputs.jsonl import JsonlSource
+from harness.inputs.sql import DEFAULT_TABLE, SqlSource, parse_url
+from harness.inputs.writers import write_folder, write_jsonl, write_sql
+from harness.model import Record
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+class CustomizationSource(Protocol):
+    def records(self) -> list[Record]:
+        """Every record, sorted by (user_id, component); bad ones as LoadProblems."""
+        ...
+
+    def describe(self) -> str:
+        """One line for logs and reports: what is being read."""
+        ...
+
+
+def open_source(spec: str | Path, *, table: str = DEFAULT_TABLE) -> CustomizationSource:
+    """The source ``spec`` names: a ``*.jsonl``/``*.ndjson`` file, a directory, a ``*.sqlite``/``*.db``
+    file, or a SQLAlchemy URL (``sqlite:///...``, ``postgresql+psycopg://...``)."""
+    if isinstance(spec, str) and "://" in spec:
+        return SqlSource(parse_url(spec), table)
+    path = Path(spec)
+    if path.is_dir():
+        return FolderSource(path)
+    if path.suffix.lower() in JSONL_SUFFIXES + SQLITE_SUFFIXES and not path.is_file():
+        raise InputError(f"{path} does not exist", where=Where(source=str(path)), fix="check the path",
+                         code="input.not_found")
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return JsonlSource(path)
+    if path.suffix.lower() in SQLITE_SUFFIXES:
+        return SqlSource(parse_url(path), table)
+    raise InputError(f"cannot tell what kind of source {str(spec)!r} is", where=Where(source=str(spec)),
+                     fix="pass a .jsonl/.ndjson file, a directory of <user>/<component>.diff, a .sqlite/.db "
+                     "file, or a database URL", code="input.unknown_source")
+
+
+__all__ = [
+    "CustomizationSource",
+    "FolderSource",
+    "JsonlSource",
+    "SqlSource",
+    "open_source",
+    "write_folder",
+    "write_jsonl",
+    "write_sql",
+]
