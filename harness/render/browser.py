@@ -30,6 +30,8 @@ LAUNCH_ARGS = (
     "--no-first-run",
     "--disable-quic",
     "--font-render-hinting=none",
+    "--hide-scrollbars",
+    "--mute-audio",
 )
 FIX = (
     "install one with `apt-get install -y chromium` (Debian/Ubuntu, as root) or "
@@ -116,3 +118,33 @@ def find_browser(override: str | os.PathLike[str] | None = None, *, install: boo
             return BrowserLocation(system, "installed")
     raise BrowserNotFoundError("no Chromium found (tried PHOENIX_BROWSER, Playwright's browsers, "
                                f"{', '.join(SYSTEM_NAMES)} on PATH)", fix=FIX)
+
+
+def descendant_pids(root: int | None = None) -> set[int]:
+    """Every live process below ``root`` (default: this process), read from ``/proc``.
+
+    The pool uses it to find the Chromium processes it launched, so a hung browser can be killed (Playwright
+    has no timeout on ``evaluate``). Empty where ``/proc`` does not exist: the watchdog then cannot fire.
+    """
+    root = os.getpid() if root is None else root
+    children: dict[int, list[int]] = {}
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return set()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
