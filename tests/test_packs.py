@@ -96,9 +96,11 @@ def entry_source(pack: ComponentPack, version: str) -> str:
 
 # --- the shipped packs --------------------------------------------------------------------------------
 
-def test_the_three_packs_load_with_their_versions() -> None:
+def test_the_shipped_packs_load_with_their_versions() -> None:
     assert {name: list(pack.versions) for name, pack in PACKS.items()} == {
         "cart-line": ["1.0.0", "1.1.0"],
+        "mini-cart": ["1.0.0", "1.1.0"],
+        "collection-banner": ["1.0.0", "1.1.0"],
         "product-card": ["1.0.0", "1.1.0", "1.2.0"],
         "quick-view": ["1.0.0", "1.1.0"],
     }

@@ -3,8 +3,8 @@
 Metadata comes only from :meth:`Customization.decision_meta` (never ``meta["truth"]``). Keys read:
 
 - ``internal: true`` or ``"internal"`` in ``tags``: an internal account (stage 0);
-- ``last_edited`` (or ``updated_at``): ISO 8601 date or time of the user's last edit (no zone = UTC);
-- ``views``: a whole number, how often the storefront is viewed;
+- ``updated_at`` (or ``last_edited``): ISO 8601 date or time of the user's last edit (no zone = UTC);
+- ``views_30d`` (or ``views``): a whole number, storefront views in the last 30 days;
 - ``region``: any text, used to spread the pilot across regions.
 
 Unreadable values count as absent; absent values sort last.
@@ -27,7 +27,8 @@ from harness.plan.model import RollbackEntry
 from harness.verdicts import Outcome, Verdict
 
 INTERNAL_TAG = "internal"
-EDITED_KEYS = ("last_edited", "updated_at")
+EDITED_KEYS = ("updated_at", "last_edited")
+VIEWS_KEYS = ("views_30d", "views")  # the record field is views_30d; views is accepted
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def _edited(meta: Mapping[str, Any]) -> datetime | None:
 
 
 def _views(meta: Mapping[str, Any]) -> int | None:
-    value = meta.get("views")
+    value = next((meta[k] for k in VIEWS_KEYS if k in meta), None)
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

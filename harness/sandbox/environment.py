@@ -1,46 +1,26 @@
-"""The one Jinja sandbox, shared by legacy rendering and the SlotRenderer.
+"""Layers 2 and 3 of the sandbox: the environment and its budgets, and rendering.
 
-Templates here are user-edited, so they are hostile until proven otherwise. Three layers:
-
-1. :func:`check_template_safety` walks the parsed template (and its string literals) *before anything
-   runs* and refuses references to Python internals (``template.unsafe``). Every template the
-   environment compiles passes this check (:meth:`PlatformSandbox.compile`), includes too.
-2. Jinja's ``ImmutableSandboxedEnvironment`` stops at run time what a static check cannot see (names
-   built from data); we make that access an error instead of a silent empty string.
-3. Budgets (:class:`SandboxLimits`): output size and time are checked while ``generate()`` streams, in
-   every loop iteration, call and include, and before every operation that can multiply a string
-   (``*``, ``**``, ``+``, ``%``, ``~``, joins of buffered blocks, the widening string methods and filters).
-
-Platform filters: ``money`` (cents → ``$1,234.50``), ``t`` (locale lookup, ``%{name}`` or ``{{ name }}``
-interpolation, a visible ``translation missing: key`` marker), ``img_url(image, width)``.
+Jinja's ``ImmutableSandboxedEnvironment`` stops at run time what a static check cannot see (names built
+from data); we make that access an error instead of a silent empty string. Budgets
+(:class:`SandboxLimits`): output size and time are checked while ``generate()`` streams, in every loop
+iteration, call and include, and before every operation that can multiply a string (``*``, ``**``, ``+``,
+``%``, ``~``, joins of buffered blocks, the widening string methods and filters).
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import re
 import time
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from jinja2 import (
-    BaseLoader,
-    ChainableUndefined,
-    Environment,
-    TemplateNotFound,
-    TemplateSyntaxError,
-    nodes,
-    pass_eval_context,
-)
-from jinja2 import filters as builtin_filters
+from jinja2 import BaseLoader, ChainableUndefined, Environment, TemplateNotFound, TemplateSyntaxError, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
-from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -52,8 +32,16 @@ from harness.errors import (
     UnsafeTemplateError,
     Where,
 )
+from harness.sandbox.filters import estimated_len, platform_filters
+from harness.sandbox.safety import (
+    UNSAFE_ATTRIBUTES,
+    UNSAFE_FILTERS,
+    check_template_safety,
+    raise_problem,
+    tree_problem,
+)
 
-__all__ = ["PlatformSandbox", "SandboxLimits", "check_template_safety", "make_environment", "render_template"]
+__all__ = ["DEFAULT_LIMITS", "PlatformSandbox", "SandboxLimits", "make_environment", "render_template"]
 
 
 @dataclass(frozen=True)
@@ -74,134 +62,6 @@ class SandboxLimits:
 
 DEFAULT_LIMITS = SandboxLimits()
 
-
-# --- layer 1: the static check ----------------------------------------------------------------------
-
-# Names that reach template or framework internals (Jinja's own globals are not defined here at all).
-UNSAFE_NAMES = frozenset({
-    "self", "config", "request", "session", "cycler", "joiner", "lipsum", "namespace", "environment",
-    "context", "builtins",
-})
-# Attributes of Python objects that lead to frames, globals, classes or code.
-UNSAFE_ATTRIBUTES = frozenset({
-    "mro", "subclasses", "builtins", "globals", "format", "format_map", "environment",
-    "func_globals", "func_code", "func_closure", "func_defaults", "gi_frame", "gi_code", "gi_yieldfrom",
-    "cr_frame", "cr_code", "ag_frame", "ag_code", "f_globals", "f_locals", "f_builtins", "f_back",
-    "f_code", "co_code", "tb_frame", "tb_next", "im_func", "im_self", "im_class",
-})
-UNSAFE_FILTERS = frozenset({"attr", "format", "pprint"})
-_DUNDER = re.compile(r"(?<![A-Za-z0-9])__\w+__")
-# A backslash escape that spells a character by number or name (``'\x5f'``, ``'\137'``, ``'\N{...}'``).
-_CODED_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:x|u|U|N\{|[0-7])")
-_NUMERIC_FILTERS = frozenset({"int", "float", "abs", "round", "length", "count"})
-
-
-def _unsafe_name(name: str) -> bool:
-    return name.startswith("_") or name in UNSAFE_ATTRIBUTES
-
-
-def _attribute_problem(name: str, how: str) -> str | None:
-    for part in name.split("."):
-        if _unsafe_name(part):
-            return f"{how} {part!r} reaches Python internals"
-    return None
-
-
-def _builds_string(key: nodes.Node) -> bool:
-    """Whether a subscript key is computed from strings (``x['_' ~ '_class__']``), not looked up or counted."""
-    if isinstance(key, nodes.Concat):
-        return True
-    if isinstance(key, nodes.Filter):
-        return key.name not in _NUMERIC_FILTERS
-    if isinstance(key, nodes.Add | nodes.Mul | nodes.Mod):
-        return any(isinstance(c.value, str) for c in key.find_all(nodes.Const)) or any(
-            _builds_string(child) for child in key.iter_child_nodes())
-    return False
-
-
-def _node_problem(node: nodes.Node) -> str | None:
-    """What is unsafe about this one node, or None."""
-    if isinstance(node, nodes.Name):
-        unsafe = node.name.startswith("_") or node.name in UNSAFE_NAMES
-        return f"the name {node.name!r} reaches template internals" if unsafe else None
-    if isinstance(node, nodes.Getattr | nodes.NSRef):
-        return _attribute_problem(node.attr, "the attribute")
-    if isinstance(node, nodes.Getitem):
-        if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-            return _attribute_problem(node.arg.value, "the subscript")
-        if _builds_string(node.arg):
-            return "a subscript whose key is built from strings (use a literal key or a variable)"
-        return None
-    if isinstance(node, nodes.Filter):
-        if node.name in UNSAFE_FILTERS:
-            return f"the {node.name!r} filter reaches Python internals"
-        for keyword in node.kwargs:
-            if keyword.key == "attribute":
-                if not isinstance(keyword.value, nodes.Const) or not isinstance(keyword.value.value, str):
-                    return f"the {node.name!r} filter's attribute= must be a literal name"
-                return _attribute_problem(keyword.value.value, "the attribute=")
-        return None
-    if isinstance(node, nodes.Const) and isinstance(node.value, str) and _DUNDER.search(node.value):
-        return f"the string {node.value!r} spells a Python internal name"
-    if isinstance(node, nodes.Mod) and isinstance(node.left, nodes.Const) and "%c" in str(node.left.value):
-        return "'%c' formatting builds characters from numbers"
-    return None
-
-
-@dataclass(frozen=True)
-class _Problem:
-    code: str  # template.syntax or template.unsafe
-    message: str
-    line: int | None
-    file: str | None = None
-
-
-def _tree_problem(tree: nodes.Template) -> _Problem | None:
-    for node in tree.find_all(nodes.Node):
-        problem = _node_problem(node)
-        if problem is not None:
-            return _Problem("template.unsafe", problem, node.lineno)
-    return None
-
-
-@functools.lru_cache(maxsize=1024)
-def _source_problem(source: str, name: str) -> _Problem | None:
-    """The first thing wrong with a template source (cached: a fleet shares most of its files)."""
-    env = _parser()
-    try:
-        for line, kind, value in env.lex(source, name):
-            if kind == "string" and _CODED_ESCAPE.search(value):
-                return _Problem("template.unsafe", f"the string {value} spells characters with escape codes", line)
-        return _tree_problem(env.parse(source, name, name))
-    except TemplateSyntaxError as exc:
-        return _Problem("template.syntax", exc.message or "syntax error", exc.lineno, exc.name)
-
-
-def _raise(problem: _Problem, name: str, where: Where) -> None:
-    here = where.merged(Where(file=problem.file or name, line=problem.line))
-    if problem.code == "template.syntax":
-        raise TemplateError(f"the template does not parse: {problem.message}", where=here, code=problem.code,
-                            fix="fix the template syntax at that line (an unclosed tag or a misspelt tag name "
-                                "is the usual cause)")
-    raise UnsafeTemplateError(
-        f"{problem.message}; the template was refused and not run", where=here, code=problem.code,
-        fix="remove that reference: templates may use the component's data (product, settings, ...), "
-            "the platform filters and Jinja's safe built-ins only",
-    )
-
-
-def check_template_safety(source: str, *, name: str, where: Where | None = None) -> None:
-    """Refuse (``template.unsafe``) a template that reaches for Python internals; never runs it.
-
-    Also raises ``template.syntax`` (with file and line) when the source does not parse.
-    """
-    problem = _source_problem(source, name)
-    if problem is not None:
-        _raise(problem, name, where or Where())
-
-
-# --- layers 2 and 3: the environment ----------------------------------------------------------------
-
 @dataclass(frozen=True)
 class _Budget:
     limits: SandboxLimits
@@ -213,131 +73,6 @@ _BUDGET: ContextVar[_Budget | None] = ContextVar("phoenix_sandbox_budget", defau
 
 def _limit(message: str, fix: str) -> TemplateLimitError:
     return TemplateLimitError(message, fix=fix, code="template.limit")
-
-
-def _estimated_len(value: Any, cap: int) -> int:
-    """Characters ``str(value)`` would take, counted without building it (stops counting past ``cap``)."""
-    total, stack = 0, [value]
-    while stack and total <= cap:
-        item = stack.pop()
-        if isinstance(item, str):
-            total += len(item)
-        elif isinstance(item, Mapping):
-            total += 4 * len(item)
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            total += 2 * len(item) + 2
-            stack.extend(item)
-        else:
-            total += 24
-    return total
-
-
-# --- the platform's filters -------------------------------------------------------------------------
-
-_PLACEHOLDER = re.compile(r"%\{\s*(\w+)\s*\}|\{\{\s*(\w+)\s*\}\}")
-_CENT = Decimal("0.01")
-
-
-def _filter_error(message: str, fix: str) -> TemplateError:
-    return TemplateError(message, fix=fix, code="template.runtime")
-
-
-def money(cents: Any) -> str:
-    """An amount in cents as the storefront shows it: ``1234550`` → ``$12,345.50``; nothing for no value."""
-    if cents is None or isinstance(cents, Undefined):
-        return ""
-    try:
-        if isinstance(cents, bool):
-            raise InvalidOperation
-        amount = (Decimal(str(cents).strip()) / 100).quantize(_CENT, ROUND_HALF_UP)
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise _filter_error(f"money expects an amount in cents, got {cents!r}",
-                            "pass a whole number of cents (price, compare_at_price, ...)")
-    return f"{'-' if amount < 0 else ''}${abs(amount):,.2f}"
-
-
-def translator(locale: Mapping[str, str]) -> Callable[..., str]:
-    """The ``t`` filter over one locale: ``{{ 'products.percent_off' | t(percent=20) }}``."""
-
-    def t(key: Any, **values: Any) -> str:
-        text = locale.get(str(key))
-        if text is None:
-            return f"translation missing: {key}"
-
-        def fill(match: re.Match[str]) -> str:
-            name = match.group(1) or match.group(2)
-            return str(values[name]) if name in values else match.group(0)
-
-        return _PLACEHOLDER.sub(fill, text)
-
-    return t
-
-
-def img_url(image: Any, width: Any = None) -> str:
-    """The URL of an image (a ``{src, ...}`` mapping or a URL) at ``width`` pixels, CDN style."""
-    src = image.get("src") if isinstance(image, Mapping) else image
-    if src is None or isinstance(src, Undefined) or src == "":
-        return ""
-    url = str(src)
-    if width is None:
-        return url
-    if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= 5760:
-        raise _filter_error(f"img_url expects a width between 1 and 5760 pixels, got {width!r}",
-                            "pass a whole number of pixels, e.g. img_url(533)")
-    return f"{url}{'&' if '?' in url else '?'}width={width}"
-
-
-def _number(value: Any) -> int:
-    return value if isinstance(value, int) else 0
-
-
-def platform_filters(env: PlatformSandbox, locale: Mapping[str, str]) -> dict[str, Callable[..., Any]]:
-    """The platform filters, and Jinja's widening filters with a size check in front."""
-
-    def center(value: Any, width: int = 80) -> str:
-        env.ensure_size(_number(width), "the center filter")
-        return builtin_filters.do_center(value, width)
-
-    def indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
-        text, pad = str(s), len(width) if isinstance(width, str) else _number(width)
-        env.ensure_size(len(text) + (text.count("\n") + 1) * pad, "the indent filter")
-        return builtin_filters.do_indent(s, width, first, blank)
-
-    @pass_eval_context
-    def replace(eval_ctx: EvalContext, s: Any, old: Any, new: Any, count: int | None = None) -> str:
-        text, old_text, new_text = str(s), str(old), str(new)
-        hits = text.count(old_text) if old_text else len(text) + 1
-        env.ensure_size(len(text) + hits * (len(new_text) - len(old_text)), "the replace filter")
-        return builtin_filters.do_replace(eval_ctx, s, old, new, count)
-
-    @pass_eval_context
-    def join(eval_ctx: EvalContext, value: Any, d: str = "", attribute: str | int | None = None) -> str:
-        items = [] if value is None else list(value)
-        cap = env.current_limits().max_output_chars
-        env.ensure_size(sum(_estimated_len(i, cap) for i in items) + len(str(d)) * len(items), "the join filter")
-        return builtin_filters.sync_do_join(eval_ctx, items, d, attribute)
-
-    def wordwrap(s: Any, width: int = 79, break_long_words: bool = True, wrapstring: str | None = None,
-                 break_on_hyphens: bool = True) -> str:
-        text, wrap = str(s), wrapstring if wrapstring is not None else env.newline_sequence
-        env.ensure_size(len(text) + (len(text) // max(_number(width), 1) + 1) * len(wrap), "the wordwrap filter")
-        return builtin_filters.do_wordwrap(env, s, width, break_long_words, wrapstring, break_on_hyphens)
-
-    def counted(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
-        def guarded(value: Any, count: int, *args: Any) -> Any:
-            env._range(_number(count))
-            return original(value, count, *args)
-        guarded.__name__ = name
-        return guarded
-
-    return {"money": money, "t": translator(locale), "img_url": img_url, "center": center, "indent": indent,
-            "replace": replace, "join": join, "wordwrap": wordwrap,
-            "slice": counted("slice", builtin_filters.sync_do_slice),
-            "batch": counted("batch", builtin_filters.do_batch)}
 
 
 class _BudgetedCodeGenerator(CodeGenerator):
@@ -432,7 +167,7 @@ class PlatformSandbox(ImmutableSandboxedEnvironment):
 
     def bounded_concat(self, join: Callable[[Iterable[Any]], str], values: tuple[Any, ...]) -> str:
         cap = self.current_limits().max_output_chars
-        self.ensure_size(sum(_estimated_len(value, cap) for value in values), "joining with '~'")
+        self.ensure_size(sum(estimated_len(value, cap) for value in values), "joining with '~'")
         return join(values)
 
     def concat(self, parts: Iterable[str]) -> str:  # Jinja's is "".join
@@ -445,7 +180,7 @@ class PlatformSandbox(ImmutableSandboxedEnvironment):
             return ""  # like Liquid's nil
         if isinstance(value, list | tuple | set | frozenset | Mapping):
             cap = self.current_limits().max_output_chars
-            self.ensure_size(_estimated_len(value, cap), "printing a collection")
+            self.ensure_size(estimated_len(value, cap), "printing a collection")
         return value
 
     # operators and calls
@@ -460,7 +195,7 @@ class PlatformSandbox(ImmutableSandboxedEnvironment):
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int) and times > 1:
-                    one = _estimated_len(seq, limits.max_output_chars)
+                    one = estimated_len(seq, limits.max_output_chars)
                     self.ensure_size(one * times, "repeating a value with '*'")
                     if not isinstance(seq, str) and len(seq) * times > limits.max_range:
                         raise _limit("repeating a list with '*' makes too many items", "repeat fewer times")
@@ -469,7 +204,7 @@ class PlatformSandbox(ImmutableSandboxedEnvironment):
                 raise _limit(f"{left} ** {right} is too large", "compute smaller numbers")
         elif operator == "+" and isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
             cap = limits.max_output_chars
-            self.ensure_size(_estimated_len(left, cap) + _estimated_len(right, cap), "adding with '+'")
+            self.ensure_size(estimated_len(left, cap) + estimated_len(right, cap), "adding with '+'")
         elif operator == "%" and isinstance(left, str):
             self._check_printf(left, limits)
 
@@ -500,7 +235,7 @@ class PlatformSandbox(ImmutableSandboxedEnvironment):
         elif method == "join" and args:
             items = list(args[0])
             cap = self.current_limits().max_output_chars
-            size = sum(_estimated_len(item, cap) for item in items) + len(owner) * len(items)
+            size = sum(estimated_len(item, cap) for item in items) + len(owner) * len(items)
             self.ensure_size(size, "str.join")
             return (items, *args[1:])
         return args
@@ -525,9 +260,9 @@ class PlatformSandbox(ImmutableSandboxedEnvironment):
             check_template_safety(source, name=label)
             source = self.parse(source, name, filename)
         else:
-            problem = _tree_problem(source)
+            problem = tree_problem(source)
             if problem is not None:
-                _raise(problem, label, Where())
+                raise_problem(problem, label, Where())
         if raw:
             return super().compile(source, name, filename, raw=True, defer_init=defer_init)
         return super().compile(source, name, filename, raw=False, defer_init=defer_init)
@@ -536,11 +271,6 @@ class PlatformSandbox(ImmutableSandboxedEnvironment):
                      globals: MutableMapping[str, Any] | None = None) -> Any:
         self.check_time()  # includes and imports come through here, recursion included
         return super().get_template(name, parent, globals)
-
-
-@functools.cache
-def _parser() -> PlatformSandbox:
-    return PlatformSandbox({}, {}, DEFAULT_LIMITS)
 
 
 def make_environment(files: Mapping[str, str], *, locale: Mapping[str, str] | None = None,
