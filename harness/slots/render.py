@@ -31,6 +31,8 @@ from harness.slots.merger import MergedConfig
 from harness.slots.registry import SlotRegistry
 from harness.slots.validate import validate_config
 
+_TEMPLATE_CACHE_SIZE = 64
+
 
 @dataclass(frozen=True)
 class SlotRender:
@@ -46,6 +48,8 @@ class SlotRenderer:
         self.pack = pack
         self.registry = registry or SlotRegistry.for_pack(pack)
         self.limits = limits
+        # A config is usually rendered for every scenario in a row: validate, apply and print it once.
+        self._templates: dict[tuple[str, str], str] = {}
 
     def check(self, config: SlotConfig, version: str | None = None) -> None:
         """Raise the config's first error (with the count of the others) when it is invalid."""
@@ -57,13 +61,21 @@ class SlotRenderer:
     def template(self, config: SlotConfig, version: str | None = None) -> str:
         """The entry template's source with ``config`` applied (validated first)."""
         version = self._version(config, version)
+        key = (config.model_dump_json(), version)
+        cached = self._templates.get(key)
+        if cached is not None:
+            return cached
         self.check(config, version)
         try:
-            return apply_config(config, self.registry.resolve(version)).print()
+            source = apply_config(config, self.registry.resolve(version)).print()
         except TreeEditError as exc:
             raise SlotConfigError(f"the config cannot be applied to version {version}: {exc.message}",
                                   where=Where(component=self.pack.name, version=version), fix=exc.fix,
                                   code="slots.not_applicable") from exc
+        if len(self._templates) >= _TEMPLATE_CACHE_SIZE:
+            self._templates.clear()
+        self._templates[key] = source
+        return source
 
     def css(self, config: SlotConfig, version: str | None = None) -> str:
         files = self.pack.version(self._version(config, version)).files
