@@ -165,7 +165,7 @@ def _below_block(ev: UserEvidence, s: Settings) -> Iterator[Reason]:
         if case.measured and not case.noisy and score is not None and score < s.block_threshold:
             example = f"; for example {case.mismatches[0].message}" if case.mismatches else ""
             yield _reason("score_below_block", Outcome.BLOCKED, f"the page looks clearly different after "
-                          f"migration {_place(ev, comp, case)} (similarity {score:.3f}, below "
+                          f"migration {_place(ev, comp, case)} (similarity {_shown(score)}, below "
                           f"{s.block_threshold:.2f}){example}", comp, case, score=score)
 
 
@@ -257,7 +257,7 @@ def _grey(ev: UserEvidence, s: Settings) -> Iterator[Reason]:
         score = case.valid_score
         if case.measured and not case.noisy and score is not None and s.block_threshold <= score < s.pass_threshold:
             yield _reason("grey_zone", Outcome.REVIEW, f"the page is close but not identical after migration "
-                          f"{_place(ev, comp, case)} (similarity {score:.3f}, pass needs "
+                          f"{_place(ev, comp, case)} (similarity {_shown(score)}, pass needs "
                           f"{s.pass_threshold:.2f})", comp, case, score=score)
 
 
@@ -336,7 +336,7 @@ def _eligible(ev: UserEvidence, s: Settings) -> Iterator[Reason]:
     lowest = proven_lowest_score(ev, s)
     if lowest is not None:
         yield _reason("eligible", Outcome.ELIGIBLE, "every scenario renders the same after migration, lowest "
-                      f"similarity {lowest:.3f}", lowest_score=lowest)
+                      f"similarity {_shown(lowest)}", lowest_score=lowest)
 
 
 def _not_proven(ev: UserEvidence, s: Settings) -> Iterator[Reason]:
@@ -389,3 +389,8 @@ def decide(evidence: UserEvidence, settings: Settings, rules: tuple[Rule, ...] =
     measured = [c.valid_score for _, c in _required(evidence) if c.measured]
     return Verdict(evidence.user_id, deciding.severity, deciding.code, tuple(r for _, r in found),
                    min((m for m in measured if m is not None), default=None))
+
+
+def _shown(score: float) -> str:
+    """A score with three decimals, rounded *down*: 0.9499 must not read as 0.950 next to "pass needs 0.95"."""
+    return f"{math.floor(score * 1000) / 1000:.3f}"

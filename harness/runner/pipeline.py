@@ -318,7 +318,7 @@ def _component_result(comp: _Component, cases: tuple[CaseResult, ...]) -> Compon
         effective_diff=display_text(outcome.effective_diff) if outcome else None,
         patch_events=outcome.events if outcome else (),
         translation=translated.report if translated is not None else None,
-        slot_config=config.model_dump(mode="json", exclude_none=True) if config is not None else None,
+        slot_config=config.to_json() if config is not None else None,
         cases=cases,
     )
 
