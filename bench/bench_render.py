@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 from harness.render import BrowserPool, PoolOptions, RenderRequest, Viewport
 from harness.render.browser import LAUNCH_ARGS, find_browser
 from harness.render.document import standalone_page
-from harness.render.page import EXTRACT_JS, STYLE_PROPS
+from harness.render.page import EXTRACT_JS, extract_args
 from harness.render.parallel import ParallelRenderer
 from harness.render.samples import product_cards
 from harness.score import compare
@@ -41,7 +41,7 @@ def bare_loop(requests: list[RenderRequest]) -> float:
         start = time.perf_counter()
         for r in requests:
             page.set_content(standalone_page(r.body_html, r.css))
-            json.loads(page.evaluate(EXTRACT_JS, {"mode": "standalone", "maxElements": 5000, "props": STYLE_PROPS}))
+            json.loads(page.evaluate(EXTRACT_JS, extract_args("standalone", [r], max_elements=5000)))
         elapsed = time.perf_counter() - start
         browser.close()
     return elapsed

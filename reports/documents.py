@@ -28,6 +28,10 @@ from harness.runner.result import Document
 from reports.escape import inert_css, inert_html, style_text
 
 MAX_DELTA = 0.8   # a delta is kept only when its JSON is smaller than this share of the document
+# difflib's matching grows with the product of the two lengths: past these a document is kept whole, a changed
+# region inserted whole (a 100,000-element render is one 700 KB line: token-diffing it took hours).
+MAX_LINE_PAIRS = 4_000_000
+MAX_TOKEN_PAIRS = 1_000_000
 _TOKEN = re.compile(r'\s+|[<>="/]|[^\s<>="/]+')   # every character belongs to exactly one token
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 Edit = list[int] | str
@@ -70,6 +74,8 @@ def pack_documents(documents: Mapping[str, Document],
 def _delta(base: str, html: str) -> dict[str, Any] | None:
     edits: list[Edit] = []
     old_lines, new_lines = base.splitlines(keepends=True), html.splitlines(keepends=True)
+    if len(old_lines) * len(new_lines) > MAX_LINE_PAIRS:
+        return None
     starts = list(accumulate(map(len, old_lines), initial=0))
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -86,6 +92,9 @@ def _delta(base: str, html: str) -> dict[str, Any] | None:
 
 def _token_edits(edits: list[Edit], old: str, offset: int, new: str) -> None:
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    if len(old_tokens) * len(new_tokens) > MAX_TOKEN_PAIRS:
+        _insert(edits, new)
+        return
     starts = list(accumulate(map(len, old_tokens), initial=offset))
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_tokens, new_tokens, autojunk=False).get_opcodes():
         if tag == "equal":

@@ -43,6 +43,8 @@ ADVICE: dict[str, str] = {
     "not_proven": "Nothing failed, but nothing proved the page unchanged either. Compare the renders.",
     "harness_error": "The harness itself failed on this user; nothing was decided. Run the check again and "
                      "report the error if it repeats.",
+    "input_too_deep": "The customization nests elements, blocks or operators deeper than any component needs "
+                      "(hundreds of levels). Flatten it, or migrate it by hand.",
 }
 
 

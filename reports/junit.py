@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import xml.etree.ElementTree as ET
+from contextlib import suppress
 from pathlib import Path
 
 from harness.errors import StoreError, Where
@@ -92,8 +93,10 @@ def write_tree(tree: ET.ElementTree[ET.Element], run_dir: Path | str) -> Path:
         tree.write(temporary, encoding="utf-8", xml_declaration=True)
         os.replace(temporary, path)
     except OSError as exc:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)  # a half-written file (a full disk) is no use to anyone
         raise StoreError(f"{path.name} could not be written: {exc.strerror}", where=Where(file=str(path)),
-                         fix="choose a run directory you can write to", code="store.output_write") from None
+                         fix="free disk space, or choose a run directory you can write to", code="store.output_write") from None
     return path
 
 

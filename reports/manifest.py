@@ -12,6 +12,7 @@ import base64
 import csv
 import json
 import os
+from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
@@ -89,16 +90,25 @@ class ManifestWriter:
         self._first = True
         try:
             self._json: IO[str] = _temporary(self.json_path)
-            self._csv_file: IO[str] = _temporary(self.csv_path)
         except OSError as exc:
             raise _write_error(self.json_path, exc) from None
+        try:
+            self._csv_file: IO[str] = _temporary(self.csv_path)
+        except OSError as exc:
+            self._csv_file = self._json  # abort() removes the one temporary there is
+            self.abort()
+            raise _write_error(self.csv_path, exc) from None
         self._csv = csv.writer(self._csv_file, lineterminator="\n")
-        self._csv.writerow(CSV_COLUMNS)
         header = {"schema": SCHEMA, "run": {"source": run.source, "status": run.status,
                                             "started_at": run.started_at, "finished_at": run.finished_at,
                                             "harness_version": run.harness_version,
                                             "settings_hash": run.settings_hash, "shard": run.shard}}
-        self._json.write(json.dumps(header, ensure_ascii=True)[:-1] + ', "users": [\n')
+        try:
+            self._csv.writerow(CSV_COLUMNS)
+            self._json.write(json.dumps(header, ensure_ascii=True)[:-1] + ', "users": [\n')
+        except OSError as exc:
+            self.abort()
+            raise _write_error(self.json_path, exc) from None
 
     def __enter__(self) -> Self:
         return self
@@ -114,23 +124,39 @@ class ManifestWriter:
         separator = "" if self._first else ",\n"
         self._first = False
         # ensure_ascii: lone surrogates (diff bytes that are not UTF-8) travel as \udcXX escapes, as in plan.json
-        self._json.write(separator + json.dumps(user_entry(result, file), ensure_ascii=True))
-        self._csv.writerows(csv_rows(result, file))
+        # a full disk raises a clear error here; the temporaries are removed by abort()
+        try:
+            self._json.write(separator + json.dumps(user_entry(result, file), ensure_ascii=True))
+        except OSError as exc:
+            raise _write_error(self.json_path, exc) from None
+        try:
+            self._csv.writerows(csv_rows(result, file))
+        except OSError as exc:
+            raise _write_error(self.csv_path, exc) from None
 
     def close(self) -> None:
         summary = {"users": sum(self._counts.values()), **self._counts}
-        self._json.write(f'\n], "summary": {json.dumps(summary)}}}\n')
         for handle, path in ((self._json, self.json_path), (self._csv_file, self.csv_path)):
-            handle.close()
+            try:
+                if handle is self._json:
+                    handle.write(f'\n], "summary": {json.dumps(summary)}}}\n')
+                handle.close()  # flushes: where a full disk shows
+            except OSError as exc:
+                self.abort()
+                raise _write_error(path, exc) from None
+        for handle, path in ((self._json, self.json_path), (self._csv_file, self.csv_path)):
             try:
                 os.replace(handle.name, path)
             except OSError as exc:
                 raise _write_error(path, exc) from None
 
     def abort(self) -> None:
+        """Remove both temporaries (closing a file on a full disk fails again: that is no news)."""
         for handle in (self._json, self._csv_file):
-            handle.close()
-            Path(handle.name).unlink(missing_ok=True)
+            with suppress(OSError):
+                handle.close()
+            with suppress(OSError):
+                Path(handle.name).unlink(missing_ok=True)
 
 
 def _temporary(path: Path) -> IO[str]:

@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 
 from harness.errors import StoreError, Where
@@ -66,6 +67,8 @@ def write_text(path: Path, text: str) -> Path:
         temporary.write_text(text, encoding="utf-8", newline="", errors="replace")
         os.replace(temporary, path)
     except OSError as exc:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)  # a half-written file (a full disk) is no use to anyone
         raise StoreError(f"the report could not be written: {exc.strerror}", where=Where(file=str(path)),
                          fix="choose a run directory you can write to, with free space",
                          code="report.write") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, Literal
 
@@ -215,5 +216,7 @@ def _atomic_write(path: Path, text: str) -> None:
         temporary.write_text(text, encoding="utf-8", errors="backslashreplace")  # a lone surrogate becomes a JSON escape
         os.replace(temporary, path)
     except OSError as exc:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)  # a half-written file (a full disk) is no use to anyone
         raise StoreError(f"{path.name} could not be written: {exc.strerror}", where=Where(file=str(path)),
-                         fix="choose a run directory you can write to", code="store.output_write") from None
+                         fix="free disk space, or choose a run directory you can write to", code="store.output_write") from None

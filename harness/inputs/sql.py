@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     column,
     create_engine,
+    event,
     inspect,
     select,
     table,
@@ -93,6 +94,8 @@ class SqlSource:
 
     def records(self) -> list[Record]:
         engine = create_engine(_read_only(self.url))
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _surrogate_text)
         try:
             with engine.connect() as connection:
                 self._check_columns(connection)
@@ -132,6 +135,13 @@ class SqlSource:
             user = readable_user(raw["user_id"])
             return problem(user or position.synthetic, readable_user(raw["component"]), position.source, invalid)
         return build(raw, position)
+
+
+def _surrogate_text(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite keeps whatever bytes a writer put in a TEXT cell; Python's driver refuses to read a table with
+    one cell that is not UTF-8. Read such bytes as surrogate escapes instead, as the module doc promises:
+    the cell's record becomes a problem for its user (or its diff keeps every byte), not a whole source lost."""
+    dbapi_connection.text_factory = lambda data: data.decode("utf-8", "surrogateescape")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -106,5 +107,8 @@ def _write(path: Path, text: str) -> None:
         temporary.write_text(text, encoding="utf-8", newline="")
         os.replace(temporary, path)
     except OSError as exc:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)  # a half-written file (a full disk) is no use to anyone
         raise StoreError(f"the plan could not be written: {exc.strerror}", where=Where(file=str(path)),
-                         fix="choose a run directory you can write to", code="store.plan_write") from None
+                         fix="free disk space, or choose a run directory you can write to",
+                         code="store.plan_write") from None

@@ -5,8 +5,9 @@
         twin = pool.render(requests, lane="twin")   # the same pages again, in a separate context
 
 Every page: JavaScript off (customizations' scripts and inline handlers never run; Playwright's evaluate
-still works), every request but the frame itself aborted and recorded, reduced motion, a fixed viewport,
-locale, time zone and colour scheme. A batch that fails (a crash, a hang caught by the watchdog, a
+still works), every request but the frame itself refused (by the batch page's Content-Security-Policy, or
+aborted by the route) and recorded, reduced motion, a fixed viewport, locale, time zone and colour scheme.
+A lane keeps one page per viewport for its whole life: no viewport switch, no navigation per batch. A batch that fails (a crash, a hang caught by the watchdog, a
 Playwright error) is retried once on a fresh browser, then split in halves until the culprit case fails
 alone with a :class:`RenderProblem`; its neighbours render normally.
 """
@@ -22,12 +23,12 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Route, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from harness.render.browser import LAUNCH_ARGS, descendant_pids, find_browser
-from harness.render.document import BATCH_PAGE, FRAME_URL, document_reason
-from harness.render.page import PageLog, render_batch, render_standalone
+from harness.render.document import BATCH_PAGE, FRAME_URL, STANDALONE_FRAME, document_reason
+from harness.render.page import PageLog, SheetRegistry, render_batch, render_standalone
 from harness.render.values import Lane, RenderProblem, RenderRequest, Snapshot, Viewport
 
 T = TypeVar("T")
@@ -61,31 +62,43 @@ class _RenderFailure(Exception):
         self.message = message
 
 
-class _LanePage:
-    """One browser context (the isolation unit of a lane) with its one page and event log."""
+class _Page:
+    """One page of a lane's context, kept for many batches: its viewport never changes, and a batch page
+    never navigates again (each batch replaces the hosts of the one document)."""
 
-    def __init__(self, browser: Browser, viewport: Viewport) -> None:
+    def __init__(self, context: BrowserContext, viewport: Viewport, frame: str, *, record: bool) -> None:
         self.log = PageLog()
+        self.sheets = SheetRegistry()
         self.crashed = False
         self.viewport = viewport
-        self.context: BrowserContext = browser.new_context(
-            java_script_enabled=False, viewport={"width": viewport.width, "height": viewport.height},
-            reduced_motion="reduce", color_scheme="light", forced_colors="none", locale="en-US",
-            timezone_id="UTC", device_scale_factor=1, service_workers="block", accept_downloads=False,
-        )
-        self.page: Page = self.context.new_page()
+        self.frame = frame
+        self.page: Page = context.new_page()
+        self.page.set_viewport_size({"width": viewport.width, "height": viewport.height})
         self.page.route("**/*", self._route)
+        if record:  # a batch page derives what each case loads from the DOM instead (harness/render/page.py)
+            self.page.on("request", self._on_request)
         self.page.on("console", lambda msg: self.log.console.append(msg.text) if msg.type == "error" else None)
         self.page.on("pageerror", lambda exc: self.log.console.append(str(exc)))
         self.page.on("crash", self._on_crash)
         self.page.goto(FRAME_URL)
+        self.log.clear()
+
+    @property
+    def usable(self) -> bool:
+        return not self.crashed and not self.page.is_closed()
 
     def _route(self, route: Route) -> None:
+        """Only the frame itself is served; anything the page's policy let through is aborted here."""
         if route.request.url == FRAME_URL and route.request.is_navigation_request():
-            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=BATCH_PAGE)
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self.frame)
         else:
-            self.log.blocked.append(route.request.url)
             route.abort("blockedbyclient")
+
+    def _on_request(self, request: Request) -> None:
+        """Every load the page attempted (aborted by the route) is recorded."""
+        url = request.url
+        if not url.startswith("data:") and not (url == FRAME_URL and request.is_navigation_request()):
+            self.log.blocked.append(url)
 
     def _on_crash(self, _page: Page) -> None:
         self.crashed = True
@@ -96,6 +109,42 @@ class _LanePage:
             self.viewport = viewport
 
 
+class _Lane:
+    """One browser context (the isolation unit of a lane): a batch page per viewport, and one page that
+    renders the cases that need a document of their own."""
+
+    def __init__(self, browser: Browser, viewport: Viewport) -> None:
+        self.context: BrowserContext = browser.new_context(
+            java_script_enabled=False, viewport={"width": viewport.width, "height": viewport.height},
+            reduced_motion="reduce", color_scheme="light", forced_colors="none", locale="en-US",
+            timezone_id="UTC", device_scale_factor=1, service_workers="block", accept_downloads=False,
+        )
+        self.batch_pages: dict[Viewport, _Page] = {}
+        self.standalone_page: _Page | None = None
+        self.last: _Page | None = None
+
+    @property
+    def page(self) -> Page:
+        """The Playwright page used last (tests reach for it to crash it on purpose)."""
+        assert self.last is not None
+        return self.last.page
+
+    def batch(self, viewport: Viewport) -> _Page:
+        page = self.batch_pages.get(viewport)
+        if page is None or not page.usable:
+            page = self.batch_pages[viewport] = _Page(self.context, viewport, BATCH_PAGE, record=False)
+        self.last = page
+        return page
+
+    def standalone(self, viewport: Viewport) -> _Page:
+        page = self.standalone_page
+        if page is None or not page.usable:
+            page = self.standalone_page = _Page(self.context, viewport, STANDALONE_FRAME, record=True)
+        page.set_viewport(viewport)
+        self.last = page
+        return page
+
+
 class BrowserPool:
     """Renders :class:`RenderRequest` values into :class:`Snapshot` values. Not thread-safe: one per process."""
 
@@ -104,7 +153,7 @@ class BrowserPool:
         self.stats = PoolStats()
         self._browser: Browser | None = None
         self._browser_pids: set[int] = set()
-        self._lanes: dict[Lane, _LanePage] = {}
+        self._lanes: dict[Lane, _Lane] = {}
 
     def __enter__(self) -> BrowserPool:
         return self
@@ -174,10 +223,10 @@ class BrowserPool:
         return self._isolate(requests[:half], lane) + self._isolate(requests[half:], lane)
 
     def _attempt_batch(self, requests: list[RenderRequest], lane: Lane) -> list[Snapshot]:
-        page = self._lane(lane, requests[0].viewport)
+        page = self._lane(lane, requests[0].viewport).batch(requests[0].viewport)
         self.stats.batches += 1
         extracted = self._guarded(page, lambda: render_batch(
-            page.page, requests, page.log, max_elements=self.options.max_elements,
+            page.page, page.sheets, requests, page.log, max_elements=self.options.max_elements,
             timeout_ms=self.options.timeout_s * 1000))
         out = []
         for request, item in zip(requests, extracted, strict=True):
@@ -190,7 +239,7 @@ class BrowserPool:
     def _standalone(self, request: RenderRequest, lane: Lane, reason: str | None) -> Snapshot:
         self.stats.standalone += 1
         for attempt in range(2):
-            page = self._lane(lane, request.viewport)
+            page = self._lane(lane, request.viewport).standalone(request.viewport)
             try:
                 return self._guarded(page, lambda p=page: render_standalone(  # type: ignore[misc]
                     p.page, request, p.log, max_elements=self.options.max_elements,
@@ -203,7 +252,7 @@ class BrowserPool:
                 self.stats.retries += 1
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _guarded(self, page: _LanePage, work: Callable[[], T]) -> T:
+    def _guarded(self, page: _Page, work: Callable[[], T]) -> T:
         """Run ``work`` under the watchdog; turn every way a browser can fail into a _RenderFailure."""
         with self._watchdog() as fired:
             try:
@@ -236,15 +285,14 @@ class BrowserPool:
 
     # --- browser lifecycle --------------------------------------------------------------------------
 
-    def _lane(self, lane: Lane, viewport: Viewport) -> _LanePage:
+    def _lane(self, lane: Lane, viewport: Viewport) -> _Lane:
         if self._browser is None or not self._browser.is_connected():
             self._launch()
-        page = self._lanes.get(lane)
-        if page is None or page.crashed or page.page.is_closed():
+        found = self._lanes.get(lane)
+        if found is None:
             assert self._browser is not None
-            page = self._lanes[lane] = _LanePage(self._browser, viewport)
-        page.set_viewport(viewport)
-        return page
+            found = self._lanes[lane] = _Lane(self._browser, viewport)
+        return found
 
     def _launch(self) -> None:
         self.close()

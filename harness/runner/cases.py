@@ -7,6 +7,7 @@ evidence or as a broken new render, never as a difference).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -15,7 +16,7 @@ from harness.errors import PhoenixError
 from harness.evidence import CaseEvidence, Problem, RenderCost
 from harness.render.values import Snapshot
 from harness.runner.result import CaseResult, Document
-from harness.score import compare
+from harness.score import CaseScore, compare
 from harness.settings import Settings
 
 Side = Literal["old", "new", "twin"]
@@ -81,28 +82,58 @@ def _case(scenario: str, viewport: str, old_side: SideRender, new_side: SideRend
     old_doc = old_side.document.digest if old_side.document else None
     new_doc = new_side.document.digest if new_side.document else None
     costs = (_cost(old), _cost(new))
+    blocked = {side: snap.blocked_requests for side, snap in (("old", old), ("new", new))
+               if snap is not None and snap.blocked_requests}
     old_metrics = old.metrics if old is not None and old.ok else None
     new_metrics = new.metrics if new is not None and new.ok else None
     if errors or old is None or new is None or twin is None:
         evidence = CaseEvidence(scenario, viewport, old_error=old_error, new_error=new_error, twin_error=twin_error,
                                 old_cost=costs[0], new_cost=costs[1])
         return evidence, CaseResult(scenario, viewport, errors=errors, old_metrics=old_metrics,
-                                    new_metrics=new_metrics, old_document=old_doc, new_document=new_doc)
+                                    new_metrics=new_metrics, old_document=old_doc, new_document=new_doc,
+                                    blocked_requests=blocked)
     try:
-        score = compare(old, new, twin=twin, rules=settings.ignore.for_scorer(),
-                        weights=settings.weights.for_scorer())
+        score = scored(old, new, twin, settings)
     except PhoenixError as exc:
         problem = Problem.of(exc)
         evidence = CaseEvidence(scenario, viewport, old_cost=costs[0], new_cost=costs[1])
         return evidence, CaseResult(scenario, viewport, errors={"score": problem}, old_metrics=old_metrics,
-                                    new_metrics=new_metrics, old_document=old_doc, new_document=new_doc)
+                                    new_metrics=new_metrics, old_document=old_doc, new_document=new_doc,
+                                    blocked_requests=blocked)
     noticeable = score.noticeable
     evidence = CaseEvidence(scenario, viewport, noisy=score.noisy, score=score.score,
                             subscores=dict(score.subscores), noticeable_mismatches=len(noticeable),
                             mismatches=noticeable, old_cost=costs[0], new_cost=costs[1])
     result = CaseResult(scenario, viewport, score.score, dict(score.subscores), score.noisy, score.mismatches,
-                        score.noise, dict(score.ignored_counts), {}, old_metrics, new_metrics, old_doc, new_doc)
+                        score.noise, dict(score.ignored_counts), {}, old_metrics, new_metrics, old_doc, new_doc,
+                        blocked)
     return evidence, result
+
+
+_SCORES: OrderedDict[tuple[object, ...], tuple[tuple[object, ...], CaseScore]] = OrderedDict()
+_SCORES_MAX = 1_024
+
+
+def scored(old: Snapshot, new: Snapshot, twin: Snapshot, settings: Settings) -> CaseScore:
+    """``compare(old, new, twin=twin)`` with the settings' rules and weights, once per distinct input.
+
+    The renderer's memo hands out the same element tuples (and screenshots) for the same documents, and the
+    same documents recur across a fleet, so the same three renders are often scored again. ``compare`` is
+    a pure function of what it is given, so the earlier score is the answer. The key is the identity of
+    what ``compare`` reads; the entry holds those objects, so an identity cannot be reused while it is kept.
+    """
+    rules, weights = settings.ignore.for_scorer(), settings.weights.for_scorer()
+    held = tuple(part for snap in (old, new, twin) for part in (snap.elements, snap.screenshot))
+    key = (*(id(part) for part in held), old.truncated, new.truncated, twin.truncated, rules, weights)
+    found = _SCORES.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], held, strict=True)):
+        _SCORES.move_to_end(key)
+        return found[1]
+    score = compare(old, new, twin=twin, rules=rules, weights=weights)
+    _SCORES[key] = (held, score)
+    while len(_SCORES) > _SCORES_MAX:
+        _SCORES.popitem(last=False)
+    return score
 
 
 def _cost(snap: Snapshot | None) -> RenderCost | None:

@@ -17,6 +17,7 @@ from typing import Any
 from harness.errors import ConfigError, RenderError, Where
 from harness.packs import ComponentPack, default_packs
 from harness.render import BrowserPool, PoolOptions, RenderRequest, Snapshot, Viewport
+from harness.render.memo import SnapshotMemo
 from harness.render.values import Lane
 from harness.runner.cache import ResultCache, default_cache_dir
 from harness.runner.pipeline import PipelineContext, check_user
@@ -85,12 +86,16 @@ RECYCLE_EVERY = 100  # users per browser: a long-lived renderer grows (measured 
 class LazyRenderer:
     """A :class:`BrowserPool` that launches on the first render (a process whose users all hit the cache
     never starts a browser) and is replaced after every ``recycle_every`` users, so a worker's memory
-    stays flat over a fleet. Counts the renders it was asked for and the browsers it started."""
+    stays flat over a fleet. A document seen before in this process is not rendered again
+    (:class:`SnapshotMemo`, which outlives the browsers). Counts the renders it was asked for, the ones the
+    browser did, and the browsers it started."""
 
-    def __init__(self, options: PoolOptions, recycle_every: int = RECYCLE_EVERY) -> None:
+    def __init__(self, options: PoolOptions, recycle_every: int = RECYCLE_EVERY,
+                 memo: SnapshotMemo | None = None) -> None:
         self.options = options
         self.recycle_every = recycle_every
         self.pool: BrowserPool | None = None
+        self.memo = memo if memo is not None else SnapshotMemo()
         self.renders = 0
         self.users = 0
         self._launches_before = 0
@@ -101,10 +106,18 @@ class LazyRenderer:
             self.close()
 
     def render(self, requests: Sequence[RenderRequest], *, lane: Lane = "primary") -> list[Snapshot]:
+        self.renders += len(requests)
+        return self.memo.render(requests, lane=lane, render=self._render)
+
+    def _render(self, requests: Sequence[RenderRequest], lane: Lane) -> list[Snapshot]:
         if self.pool is None:
             self.pool = BrowserPool(self.options)
-        self.renders += len(requests)
         return self.pool.render(requests, lane=lane)
+
+    @property
+    def browser_renders(self) -> int:
+        """Renders the browser actually did (the rest came from the memo)."""
+        return self.memo.stats.rendered
 
     @property
     def launches(self) -> int:
@@ -129,6 +142,7 @@ class WorkerStats:
     errors: int = 0
     busy_s: float = 0.0
     renders: int = 0
+    browser_renders: int = 0
     launches: int = 0
 
     def as_dict(self) -> dict[str, float | int]:
@@ -166,6 +180,7 @@ class Checker:
             self.stats.busy_s += time.perf_counter() - start
             if self._renderer is not None:
                 self.stats.renders, self.stats.launches = self._renderer.renders, self._renderer.launches
+                self.stats.browser_renders = self._renderer.browser_renders
 
     def _context(self) -> PipelineContext:
         if self._translator is None:

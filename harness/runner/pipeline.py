@@ -46,6 +46,7 @@ from harness.runner.result import (
     diff_fields,
     display_text,
     error_result,
+    refused_result,
     truth_of,
 )
 from harness.runner.translate import TranslatedChange, Translator, failed, summarize
@@ -117,6 +118,11 @@ def check_user(records: Sequence[Record], ctx: PipelineContext, *, input_key: st
         return replace(result, timings=clock.rounded())
     except BrowserNotFoundError:
         raise
+    except RecursionError as exc:  # hostile nesting (5,000 nested elements, 3,000 chained filters): the input's fault
+        problem = Problem("input.too_deep", f"the customization nests too deeply to be checked: the recursion "
+                          f"limit was reached (in {_last_frame(exc)})", "flatten the nested elements, blocks or "
+                          "chained operators, or migrate this customization by hand")
+        return refused_result(user_id, problem, input_key=input_key, records=records, timings=clock.rounded())
     except Exception as exc:  # a harness bug: this user's result says so, the fleet goes on
         problem = Problem("harness.crash", f"{type(exc).__name__}: {exc} (in "
                           f"{_last_frame(exc)})", "report this as a harness bug with the user's record")

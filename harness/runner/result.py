@@ -72,6 +72,8 @@ class CaseResult:
     new_metrics: RenderMetrics | None = None
     old_document: str | None = None            # Document.digest of the legacy render
     new_document: str | None = None            # Document.digest of the slot render
+    # side ("old" / "new") → what the page tried to load and the renderer refused (nothing ever leaves it)
+    blocked_requests: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def noticeable(self) -> tuple[Mismatch, ...]:
@@ -220,8 +222,23 @@ def error_result(user_id: str, problem: Problem, *, input_key: str = "",
                     f"({problem.code}); nothing was decided", detail={"error_code": problem.code},
                     severity=Outcome.REVIEW)
     verdict = Verdict(user_id, Outcome.REVIEW, "harness_error", (reason,))
-    components = tuple(ComponentResult(r.component, r.base_version, source=r.source, meta=r.decision_meta(),
-                                       diff=diff_fields(r.diff)[0], diff_base64=diff_fields(r.diff)[1])
-                       for r in records if isinstance(r, Customization))
-    return UserResult(user_id, verdict, UserEvidence(user_id), components, input_key=input_key, error=problem,
+    return UserResult(user_id, verdict, UserEvidence(user_id), _unchecked(records), input_key=input_key,
+                      error=problem, timings=dict(timings or {}), truth=truth_of(records))
+
+
+def refused_result(user_id: str, problem: Problem, *, input_key: str = "", records: Sequence[Record] = (),
+                   timings: Mapping[str, float] | None = None) -> UserResult:
+    """The result of a user whose input the harness cannot follow to the end (nested deeper than the parsers'
+    recursion can go): ``blocked`` with the reason. The input's fault, not the harness's: the run goes on."""
+    reason = Reason("input_too_deep", f"Blocked: {problem.message} ({problem.code}). Fix: {problem.fix}",
+                    detail={"error_code": problem.code}, severity=Outcome.BLOCKED)
+    verdict = Verdict(user_id, Outcome.BLOCKED, "input_too_deep", (reason,))
+    return UserResult(user_id, verdict, UserEvidence(user_id), _unchecked(records), input_key=input_key,
                       timings=dict(timings or {}), truth=truth_of(records))
+
+
+def _unchecked(records: Sequence[Record]) -> tuple[ComponentResult, ...]:
+    """The records of a user whose check did not finish, as components (the reports show their diffs)."""
+    return tuple(ComponentResult(r.component, r.base_version, source=r.source, meta=r.decision_meta(),
+                                 diff=diff_fields(r.diff)[0], diff_base64=diff_fields(r.diff)[1])
+                 for r in records if isinstance(r, Customization))

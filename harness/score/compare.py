@@ -6,11 +6,11 @@ worker; symmetric in ``old`` and ``new`` (the trees are matched in a canonical o
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from harness.errors import ScoringError
-from harness.render.values import Snapshot
+from harness.render.values import ElementSnap, Snapshot
 from harness.score.channels import (
     USER_FACING_ATTRS,
     attribute_diffs,
@@ -107,19 +107,15 @@ def compare(old: Snapshot, new: Snapshot, *, twin: Snapshot | None = None, rules
 
 def _score(old: Snapshot, new: Snapshot, rules: IgnoreRules, weights: Weights, tol: Tolerances,
            noise: frozenset[NoiseKey], noise_mask: Mask | None) -> tuple[CaseScore, set[NoiseKey], Mask | None]:
-    run = _Run(prepare(old, rules.selectors), prepare(new, rules.selectors), rules, tol, noise)
+    run = _Run(_prepared(old, rules.selectors), _prepared(new, rules.selectors), rules, tol, noise)
     run.ignored.update(run.old.ignored + run.new.ignored)
-    swapped = run.old.digest > run.new.digest  # canonical order: the same matching both ways round
-    first, second = (run.new, run.old) if swapped else (run.old, run.new)
-    matching = match(first, second)
-    run.old_to_new = {j: i for i, j in matching.pairs} if swapped else dict(matching.pairs)
-    for i, j in matching.pairs:
-        o, n = (run.old.nodes[j], run.new.nodes[i]) if swapped else (run.old.nodes[i], run.new.nodes[j])
-        _pair(run, o, n)
-    only_old = matching.only_b if swapped else matching.only_a
-    only_new = matching.only_a if swapped else matching.only_b
-    _unmatched(run, [run.old.nodes[i] for i in only_old], [run.new.nodes[j] for j in only_new])
-    subscores = {k: round(c.value(), 9) for k, c in run.channels.items()}
+    if old.elements is new.elements or old.elements == new.elements:
+        # Equal elements (old and its twin, most of the time): every pair matches itself and nothing
+        # differs, so every element channel is exactly 1.0 (each channel's sum is its weight sum) and there
+        # is no mismatch. Only the pixels (below) can still differ.
+        subscores = dict.fromkeys(run.channels, 1.0)
+    else:
+        subscores = _elements(run)
     mask = None
     if old.screenshot is not None and new.screenshot is not None:
         diff = pixel_diff(old.screenshot, new.screenshot, threshold=tol.pixel_threshold, ignore=noise_mask)
@@ -140,6 +136,41 @@ def _score(old: Snapshot, new: Snapshot, rules: IgnoreRules, weights: Weights, t
                                       "the rest was not compared"))
     return (CaseScore(round(score, 9), subscores, tuple(mismatches), ignored_counts=dict(run.ignored)),
             run.keys, mask)
+
+
+def _elements(run: _Run) -> dict[str, float]:
+    """Match the two trees, compare every pair and charge what is unmatched: the element channels."""
+    swapped = run.old.digest > run.new.digest  # canonical order: the same matching both ways round
+    first, second = (run.new, run.old) if swapped else (run.old, run.new)
+    matching = match(first, second)
+    run.old_to_new = {j: i for i, j in matching.pairs} if swapped else dict(matching.pairs)
+    for i, j in matching.pairs:
+        o, n = (run.old.nodes[j], run.new.nodes[i]) if swapped else (run.old.nodes[i], run.new.nodes[j])
+        _pair(run, o, n)
+    only_old = matching.only_b if swapped else matching.only_a
+    only_new = matching.only_a if swapped else matching.only_b
+    _unmatched(run, [run.old.nodes[i] for i in only_old], [run.new.nodes[j] for j in only_new])
+    return {k: round(c.value(), 9) for k, c in run.channels.items()}
+
+
+_PREPARED: OrderedDict[tuple[int, tuple[str, ...]], tuple[tuple[ElementSnap, ...], Tree]] = OrderedDict()
+_PREPARED_MAX = 16
+
+
+def _prepared(snap: Snapshot, selectors: tuple[str, ...]) -> Tree:
+    """``prepare`` once per element tuple: a case prepares ``old`` for its twin and again for ``new``, and
+    the renderer's memo hands out the same elements for the same document. Trees are never modified by
+    scoring, so sharing one is safe; the entry holds the elements, so their ``id`` cannot be reused."""
+    key = (id(snap.elements), selectors)
+    found = _PREPARED.get(key)
+    if found is not None and found[0] is snap.elements:
+        _PREPARED.move_to_end(key)
+        return found[1]
+    tree = prepare(snap, selectors)
+    _PREPARED[key] = (snap.elements, tree)
+    while len(_PREPARED) > _PREPARED_MAX:
+        _PREPARED.popitem(last=False)
+    return tree
 
 
 def _pair(run: _Run, o: Node, n: Node) -> None:
