@@ -1,6 +1,6 @@
 """The whole fleet check, cold and warm, against the bare render loop on the same machine in the same run.
 
-    .venv/bin/python bench/bench_fleet.py [USERS] [--workers N] [--keep DIR]
+    .venv/bin/python bench/bench_fleet.py [USERS] [--workers N] [--keep DIR] [--screenshots-vs-never]
 
 1. generates the fleet (``harness.fleet``, seed 2026; 1,250 users by default) as JSONL;
 2. measures the bare render loop (bench/bench_render.py: ``set_content`` + extraction, one case at a time)
@@ -8,7 +8,10 @@
 3. runs ``phoenix run`` cold (empty cache) and warm (same inputs, new run directory) as subprocesses,
    sampling the summed memory (PSS) of the whole process tree (controller, workers, drivers, browsers);
 4. reads the store: users/s, renders/s (renders the workers asked for), warm time as a share of cold, and
-   verdict accuracy against the fleet's ground truth, with the count of false eligibles.
+   verdict accuracy against the fleet's ground truth, with the count of false eligibles;
+5. with ``--screenshots-vs-never``, first a cold run with ``screenshots = "never"`` (a phoenix.toml beside
+   that run), so the cost of the default ``"on-mismatch"`` is a ratio of two cold runs of the same source:
+   the cases that got screenshots, and every user whose verdict the pixels changed.
 
 The runs execute a snapshot of the source tree (copied first), so edits made to the checkout while the
 benchmark runs cannot change the code digest between the cold and the warm run.
@@ -110,11 +113,27 @@ def accuracy(run_dir: Path) -> tuple[Counter[tuple[str, str]], list[str], int, i
     return confusion, false_eligible, renders, users
 
 
+def screenshot_summary(never: Path, shots: Path) -> str:
+    """Cases with screenshots, PNGs stored, and users whose verdict differs from the run without pixels."""
+    with StoreReader.open(never) as store:
+        before = {r.user_id: r.status for r in store.results()}
+    with StoreReader.open(shots) as store:
+        results = list(store.results())
+        images = store.image_count()
+    cases = sum(1 for r in results for c in r.components for k in c.cases if k.screenshots)
+    users = sum(1 for r in results if any(k.screenshots for c in r.components for k in c.cases))
+    changed = [f"{r.user_id} {before.get(r.user_id)}->{r.status}" for r in results if before.get(r.user_id) != r.status]
+    return (f"{cases} cases of {users} users got screenshots ({images} PNGs stored); verdicts changed by pixels: "
+            f"{len(changed)} {changed[:10]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("users", type=int, nargs="?", default=1250)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--keep", type=Path, help="keep the fleet and run directories here")
+    parser.add_argument("--screenshots-vs-never", action="store_true",
+                        help='also run cold with screenshots = "never" and report what the default costs')
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="phoenix-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -125,9 +144,15 @@ def main() -> None:
     bare = bare_renders_per_second()
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
-    for name in ("cold", "warm"):
+    for name in ("cold", "warm", "never"):
         shutil.rmtree(work / name, ignore_errors=True)
+    never_s = None
     try:
+        if args.screenshots_vs_never:
+            (work / "never").mkdir()
+            (work / "never" / "phoenix.toml").write_text('screenshots = "never"\n')
+            never_s, _, _ = timed_run(source_root, fleet, work / "never" / "run", work / "never" / "cache",
+                                      args.workers)
         cold_s, cold_rss, cold_code = timed_run(source_root, fleet, work / "cold", cache, args.workers)
         warm_s, warm_rss, _ = timed_run(source_root, fleet, work / "warm", cache, args.workers)
     finally:
@@ -149,6 +174,9 @@ def main() -> None:
           f"{len(false_eligible)} {false_eligible[:10]}")
     for (truth, got), count in sorted(confusion.items()):
         print(f"  truth {truth:9} -> {got:9} {count}")
+    if never_s is not None:
+        print(f"screenshots: cold \"never\" {never_s:.1f} s; default \"on-mismatch\" costs "
+              f"{(cold_s - never_s) / never_s:+.1%}; {screenshot_summary(work / 'never' / 'run', work / 'cold')}")
     print(f"files: {work}")
 
 

@@ -24,6 +24,7 @@ from harness.errors import PhoenixError
 from harness.evidence import Problem
 from harness.runner.engine import Checker, LoadedRun, RunConfig, check_viewports, load_run
 from harness.runner.items import (
+    CTRL_C,
     INFRA_PROPERTY,
     RESULT_PROPERTY,
     STATUS_PROPERTY,
@@ -168,7 +169,7 @@ class FleetPlugin:
         def interrupt(signum: int, frame: object) -> None:
             if session.shouldstop:
                 raise KeyboardInterrupt
-            session.shouldstop = "interrupted (Ctrl-C); the user in progress finishes, Ctrl-C again stops at once"
+            session.shouldstop = CTRL_C
 
         signal.signal(signal.SIGINT, interrupt)
         self._restore_sigint = previous

@@ -146,6 +146,8 @@ class Settings(_Strict):
     ignore: IgnoreRules = IgnoreRules()
     retries: Count = Field(1, ge=0, le=5, description="a whole number from 0 to 5")
     screenshots: ScreenshotPolicy = Field("on-mismatch", description='"never", "on-mismatch" or "always"')
+    screenshot_cases: Count = Field(1, ge=0, le=50, description="a whole number from 0 to 50: with "
+                                    '"on-mismatch", the most cases per user that get screenshots')
     timeouts: Timeouts = Timeouts()
     rollout: RolloutSettings = RolloutSettings()
 

@@ -107,6 +107,10 @@ def _required(ev: UserEvidence) -> Iterator[tuple[ComponentEvidence, CaseEvidenc
             yield from ((comp, case) for case in comp.cases if case.required)
 
 
+def _to_version(comp: ComponentEvidence) -> str:
+    return f" to version {comp.base_version}" if comp.base_version else " (no base version was recorded)"
+
+
 def _failure_text(problem: Problem | None) -> str:
     return f"{problem.message} ({problem.code})" if problem else "no error was recorded"
 
@@ -129,7 +133,7 @@ def _patch_failed(ev: UserEvidence, s: Settings) -> Iterator[Reason]:
                           error_code=p.error.code if p.error else None)
         elif p is not None and p.status is PatchStatus.FAILED:
             yield _reason("patch_failed", Outcome.BLOCKED, f"the customization of {comp.component} could not be "
-                          f"applied to version {comp.base_version}: {_failure_text(p.error)}", comp,
+                          f"applied{_to_version(comp)}: {_failure_text(p.error)}", comp,
                           error_code=p.error.code if p.error else None)
 
 
@@ -137,7 +141,8 @@ def _unsafe(ev: UserEvidence, s: Settings) -> Iterator[Reason]:
     for comp in ev.components:
         if comp.safety is Safety.UNSAFE:
             yield _reason("unsafe_template", Outcome.BLOCKED, f"the customized {comp.component} template reaches "
-                          f"for things a template may not use: {_failure_text(comp.safety_problem)}", comp)
+                          f"for things a template may not use: {_failure_text(comp.safety_problem)}", comp,
+                          error_code=comp.safety_problem.code if comp.safety_problem else None)
 
 
 def _translation_failed(ev: UserEvidence, s: Settings) -> Iterator[Reason]:
@@ -145,7 +150,8 @@ def _translation_failed(ev: UserEvidence, s: Settings) -> Iterator[Reason]:
         t = comp.translation
         if t is not None and t.status is TranslationStatus.FAILED:
             yield _reason("translation_failed", Outcome.BLOCKED, f"the change to {comp.component} could not be "
-                          f"turned into slot settings: {_failure_text(t.error)}", comp)
+                          f"turned into slot settings: {_failure_text(t.error)}", comp,
+                          error_code=t.error.code if t.error else None)
         elif t is not None and t.unconverted_hunks > 0:
             yield _reason("translation_failed", Outcome.BLOCKED, f"{t.unconverted_hunks} part(s) of the change "
                           f"to {comp.component} have no slot setting yet", comp, unconverted=t.unconverted_hunks)
@@ -182,7 +188,7 @@ def _missing(ev: UserEvidence, s: Settings) -> Iterator[Reason]:
         gap = _case_gap(case)
         if gap:
             yield _reason("evidence_missing", Outcome.REVIEW, f"{gap} {_place(ev, comp, case)}, so nothing "
-                          "proves it looks the same", comp, case)
+                          "proves it looks the same", comp, case, error_code=_gap_code(case))
 
 
 def _component_gaps(comp: ComponentEvidence) -> Iterator[Reason]:
@@ -223,6 +229,15 @@ def _case_gap(case: CaseEvidence) -> str | None:
     if case.new_error is None and (case.old_cost is None or case.new_cost is None):
         return "the render cost was not measured"
     return None
+
+
+def _gap_code(case: CaseEvidence) -> str | None:
+    """The code of the render error behind a case's gap (the one :func:`_case_gap` names), if any."""
+    if case.missing:
+        return None
+    error = case.new_error if case.old_error is not None and case.new_error is not None else None
+    error = error or case.old_error or case.twin_error
+    return error.code if error is not None else None
 
 
 def _noisy(ev: UserEvidence, s: Settings) -> Iterator[Reason]:

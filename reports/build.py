@@ -2,11 +2,14 @@
 alone (nothing is rendered again).
 
 The fleet engine's ``harness.runner.outputs.write_outputs`` (behind ``phoenix run`` and ``phoenix
-report RUN_DIR``) writes results.json, junit.xml and plan.json / plan.csv, then calls this: so the
-dashboard summarises the plan.json that sits beside it and links the machine outputs that exist.
+report RUN_DIR``) reads the store once and hands every result both to its machine outputs (results.json,
+junit.xml, plan.json / plan.csv) and to a :class:`ReportWriter`, whose ``finish()`` then writes the dashboard:
+so the dashboard summarises the plan.json that sits beside it and links the machine outputs that exist.
 
-One pass over the stored results writes each user's page and both manifests and keeps a small summary
-per user; the dashboard is written last (so ``index.html`` never points at pages not yet written).
+Each user's page and both manifests are written as the results arrive, keeping a small summary per user;
+the dashboard is written last (so ``index.html`` never points at pages not yet written). With a
+:class:`~reports.pagecache.PageCache`, a page whose inputs were seen before is copied from the cache
+instead of rendered (see reports/pagecache.py for what its key covers).
 """
 
 from __future__ import annotations
@@ -14,53 +17,98 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
+from harness.runner.result import UserResult
 from harness.store import StoreReader
 from reports.fleet import MAX_FINGERPRINTS, UserSummary, fleet_view, summarize_user
 from reports.manifest import ManifestWriter
-from reports.pages import dashboard_page, thresholds_of, user_page
-from reports.paths import INDEX_FILE, USERS_DIR, user_file_names, write_text
+from reports.pagecache import PageCache, encode_page, fill_frame, page_key
+from reports.pages import dashboard_page, thresholds_of, user_frame
+from reports.paths import INDEX_FILE, USERS_DIR, user_file_names, write_bytes, write_text
 
 PLAN_FILE = "plan.json"
 # Files other writers put in the run directory, linked from the dashboard when present.
 MACHINE_OUTPUTS = (("results.json", "results.json"), ("junit.xml", "JUnit XML"), ("plan.csv", "plan.csv"))
 
 
-def write_reports(store: StoreReader | Path | str, directory: Path | str | None = None) -> Path:
+def write_reports(store: StoreReader | Path | str, directory: Path | str | None = None, *,
+                  page_cache: PageCache | None = None) -> Path:
     """Write ``index.html``, ``users/<name>.html``, ``manifest.json`` and ``manifest.csv`` into
     ``directory`` (default: the store's run directory); returns the path of ``index.html``.
 
     ``store`` is an open :class:`StoreReader` (left open) or a run directory (opened and closed here).
     """
     if isinstance(store, StoreReader):
-        return _write(store, Path(directory) if directory is not None else store.run_dir)
+        return _write(store, Path(directory) if directory is not None else store.run_dir, page_cache)
     with StoreReader.open(store) as opened:
-        return _write(opened, Path(directory) if directory is not None else opened.run_dir)
+        return _write(opened, Path(directory) if directory is not None else opened.run_dir, page_cache)
 
 
-def _write(store: StoreReader, directory: Path) -> Path:
-    run = store.run()
-    thresholds = thresholds_of(run)
-    names = user_file_names(store.user_ids())
-    counts = store.fingerprints(min_users=1)
-    shared = {f.fingerprint: f.users for f in counts}
-    listed = [f.fingerprint for f in counts if f.users >= 2][:MAX_FINGERPRINTS]
-    cached = {row.user_id for row in store.users() if row.from_cache}
-    summaries: list[UserSummary] = []
-    with ManifestWriter(directory, run) as manifest:
-        for stored in store.results():
-            result = store.attach_documents(stored)
-            file = names[result.user_id]
-            html = user_page(result, run, shared=shared, dashboard_fingerprints=listed,
-                             from_cache=result.user_id in cached)
-            write_text(directory / USERS_DIR / file, html)
-            summaries.append(summarize_user(result, file, thresholds))
-            manifest.add(result, file)
-    _remove_stale(directory / USERS_DIR, set(names.values()))
-    fleet = fleet_view(summaries, run, thresholds, counts, read_plan(directory))
-    links = [(name, label) for name, label in MACHINE_OUTPUTS if (directory / name).is_file()]
-    return write_text(directory / INDEX_FILE, dashboard_page(fleet, run, extra_links=links))
+def _write(store: StoreReader, directory: Path, page_cache: PageCache | None) -> Path:
+    with ReportWriter(store, directory, page_cache=page_cache) as writer:
+        for raw, result in store.results_json():
+            writer.add(raw, result)
+        return writer.finish()
+
+
+class ReportWriter:
+    """The HTML reports and manifests of one run, fed one stored result at a time (in user-id order).
+
+        with ReportWriter(store, run_dir, page_cache=cache) as writer:
+            for raw, result in store.results_json():
+                writer.add(raw, result)
+            index = writer.finish()          # the dashboard, after every page
+    """
+
+    def __init__(self, store: StoreReader, directory: Path, *, page_cache: PageCache | None = None) -> None:
+        self.store, self.directory, self.page_cache = store, directory, page_cache
+        self.run = store.run()
+        self.thresholds = thresholds_of(self.run)
+        self.names = user_file_names(store.user_ids())
+        self.counts = store.fingerprints(min_users=1)
+        self.shared = {f.fingerprint: f.users for f in self.counts}
+        self.listed = frozenset([f.fingerprint for f in self.counts if f.users >= 2][:MAX_FINGERPRINTS])
+        self.cached = {row.user_id for row in store.users() if row.from_cache}
+        self.summaries: list[UserSummary] = []
+        self.manifest = ManifestWriter(directory, self.run)
+        self._finished = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if not self._finished:
+            self.manifest.abort()  # no half manifests: an error, or finish() was never called
+
+    def add(self, raw: bytes, result: UserResult) -> None:
+        """One user's page, manifest entries and dashboard summary; ``raw`` is the result's stored JSON."""
+        file = self.names[result.user_id]
+        frame = self._frame(raw, result)
+        write_bytes(self.directory / USERS_DIR / file, fill_frame(frame, self.run,
+                                                                  from_cache=result.user_id in self.cached))
+        self.summaries.append(summarize_user(result, file, self.thresholds))
+        self.manifest.add(result, file)
+
+    def _frame(self, raw: bytes, result: UserResult) -> bytes:
+        key = page_key(raw, result, self.thresholds, self.shared, self.listed) if self.page_cache else ""
+        frame = self.page_cache.get(key) if self.page_cache is not None else None
+        if frame is None:
+            frame = encode_page(user_frame(self.store.attach_documents(result), self.thresholds,
+                                           shared=self.shared, dashboard_fingerprints=self.listed))
+            if self.page_cache is not None:
+                self.page_cache.put(key, frame)
+        return frame
+
+    def finish(self) -> Path:
+        """Close the manifests, drop pages of users no longer stored, write the dashboard; its path."""
+        self._finished = True
+        self.manifest.close()
+        _remove_stale(self.directory / USERS_DIR, set(self.names.values()))
+        fleet = fleet_view(self.summaries, self.run, self.thresholds, self.counts, read_plan(self.directory))
+        links = [(name, label) for name, label in MACHINE_OUTPUTS if (self.directory / name).is_file()]
+        return write_text(self.directory / INDEX_FILE, dashboard_page(fleet, self.run, extra_links=links))
 
 
 def read_plan(directory: Path) -> Mapping[str, Any] | None:

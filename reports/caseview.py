@@ -7,6 +7,7 @@ document once, however many viewports show it (see :mod:`reports.userview`).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -102,6 +103,8 @@ class CaseView:
     old_highlight: str                     # CSS outlining the differing elements in the old render
     new_highlight: str
     reasons: tuple[str, ...]               # messages of the verdict's reasons about this case
+    # (label, data: URI) of the element screenshots: today, after migration, then what differs (when taken)
+    screenshots: tuple[tuple[str, str], ...] = ()
 
     @property
     def needs_eyes(self) -> bool:
@@ -117,7 +120,7 @@ class CaseView:
 
 
 def case_view(case: CaseResult, evidence: CaseEvidence | None, anchor: str, thresholds: Thresholds,
-              shared: Mapping[str, int], reasons: Sequence[str]) -> CaseView:
+              shared: Mapping[str, int], reasons: Sequence[str], images: Mapping[str, bytes] | None = None) -> CaseView:
     width, height = _size(case.viewport)
     noticeable = tuple(_mismatch(m, shared) for m in case.mismatches if m.noticeable)
     minor = tuple(_mismatch(m, shared) for m in case.mismatches if not m.noticeable)
@@ -133,8 +136,21 @@ def case_view(case: CaseResult, evidence: CaseEvidence | None, anchor: str, thre
         costs=_costs(case), old_document=case.old_document, new_document=case.new_document,
         old_highlight=highlight_css(m.selector for m in case.mismatches if m.noticeable and m.kind != "extra"),
         new_highlight=highlight_css(m.selector for m in case.mismatches if m.noticeable and m.kind != "missing"),
-        reasons=tuple(reasons),
+        reasons=tuple(reasons), screenshots=_screenshots(case, images or {}),
     )
+
+
+_SHOT_LABELS = (("old", "Today (screenshot)"), ("new", "After migration (screenshot)"),
+                ("diff", "What differs: the pixels the score counts, in red (noise masked)"))
+
+
+def _screenshots(case: CaseResult, images: Mapping[str, bytes]) -> tuple[tuple[str, str], ...]:
+    """The case's PNGs as data: URIs (the report opens from file:// and loads nothing), when all are stored."""
+    digests = [case.screenshots.get(side) for side, _ in _SHOT_LABELS]
+    if not all(d is not None and d in images for d in digests):
+        return ()
+    return tuple((label, "data:image/png;base64," + base64.b64encode(images[d]).decode("ascii"))
+                 for (_, label), d in zip(_SHOT_LABELS, digests, strict=True) if d is not None)
 
 
 def _case_band(case: CaseResult, thresholds: Thresholds) -> Band:

@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from harness.store.values import RunInfo
 from reports.escape import page_csp, script_json
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -41,10 +42,23 @@ def asset(name: str) -> str:
 
 
 def render_page(template: str, *, script: str, **context: Any) -> str:
-    """Render one page with the shared stylesheet, its one inline script and the page's CSP."""
+    """Render one page with the shared stylesheet, its one inline script and the page's CSP.
+
+    The header's run line is ``run_meta`` when given (a user page's frame passes a mark, see
+    :mod:`reports.pagecache`), else :func:`run_meta` of ``run``."""
     source = asset(script)
+    if "run_meta" not in context:
+        context["run_meta"] = run_meta(context["run"])
     return environment().get_template(template).render(
         css=Markup(asset("report.css")), script=Markup(source), csp=page_csp([source]), **context)
+
+
+def run_meta(run: RunInfo) -> Markup:
+    """The header's run line: source, status, start and finish (every value escaped)."""
+    line = Markup("{} · run {} · started {}").format(run.source, run.status, run.started_at)
+    if run.finished_at:
+        line += Markup(" · finished {}").format(run.finished_at)
+    return line
 
 
 def fmt_score(value: float | None, digits: int = 3) -> str:

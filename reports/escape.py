@@ -80,6 +80,10 @@ _TAG = re.compile(r"<[A-Za-z][^<>]*>")
 _HREF = re.compile(r"(?i)(\s)href(\s*=)")
 _SRCSET = re.compile(r"(?i)(\s)((?:image)?srcset)(\s*=)")  # a srcset cannot hold data:, (its comma splits it)
 _HTTP_EQUIV = re.compile(r"(?i)(\s)http-equiv(\s*=)")
+# A frame or plugin may not load even `data:,` (the frame's CSP has no frame-src / object-src: each try logs a
+# console error), so their URL attributes are renamed away; with no URL a frame shows an empty about:blank.
+_EMBED_TAG = re.compile(r"(?i)<(?:iframe|frame|object|embed)\b")
+_EMBED_URL = re.compile(r"(?i)(\s)(src|srcdoc|data)(\s*=)")
 _SCRIPT_START = re.compile(r"(?i)<script\b")
 _HANDLER = re.compile(r"(?i)(\s)(on[a-z]+\s*=)")
 _STYLE_ATTR = re.compile(r"""(?i)(\sstyle\s*=\s*)("[^"]*"|'[^']*')""")
@@ -96,8 +100,8 @@ def inert_css(css: str) -> str:
 
 def inert_html(html: str) -> str:
     """A fragment whose tags load and run nothing: URL attributes emptied, ``srcset`` and ``<link href>``
-    renamed, ``<meta http-equiv>`` (refresh) disarmed, ``url()`` in style attributes and ``<style>`` elements
-    emptied, ``<script>`` given a type no browser runs, ``on*`` handlers renamed (the renderer ran with
+    renamed, ``<meta http-equiv>`` (refresh) disarmed, frames and plugins left without a URL, ``url()`` in style
+    attributes and ``<style>`` elements emptied, ``<script>`` given a type no browser runs, ``on*`` handlers renamed (the renderer ran with
     JavaScript off, so none of them ever ran there either).
     Only start tags and style elements are touched: visible text is left alone."""
     html = _TAG.sub(_inert_tag, html)
@@ -105,7 +109,10 @@ def inert_html(html: str) -> str:
 
 
 def _inert_tag(match: re.Match[str]) -> str:
-    tag = _ATTR_URL.sub(rf'\g<1>"{EMPTY_URL}"', match.group(0))
+    tag = match.group(0)
+    if _EMBED_TAG.match(tag):
+        tag = _EMBED_URL.sub(r"\g<1>data-phx-\g<2>\g<3>", tag)
+    tag = _ATTR_URL.sub(rf'\g<1>"{EMPTY_URL}"', tag)
     tag = _HANDLER.sub(r"\g<1>data-phx-\g<2>", tag)
     tag = _SCRIPT_START.sub('<script type="text/x-phx-inert"', tag)  # the first type attribute wins
     tag = _SRCSET.sub(r"\g<1>data-phx-\g<2>\g<3>", tag)

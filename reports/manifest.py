@@ -166,4 +166,4 @@ def _temporary(path: Path) -> IO[str]:
 
 def _write_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(f"the manifest could not be written: {exc.strerror}", where=Where(file=str(path)),
-                      fix="choose a run directory you can write to, with free space", code="report.write")
+                      fix="free disk space, or choose a run directory you can write to", code="report.write")

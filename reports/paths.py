@@ -60,16 +60,22 @@ def _hashed(user_id: str, length: int) -> str:
 
 
 def write_text(path: Path, text: str) -> Path:
-    """Write atomically (a reader never sees half a report); a failure is a :class:`StoreError`."""
+    """Write atomically (a reader never sees half a report); a failure is a :class:`StoreError`. UTF-8, a
+    lone surrogate (text that was not valid Unicode) written as ``?``."""
+    return write_bytes(path, text.encode("utf-8", errors="replace"))
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """:func:`write_text` for a page already encoded."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8", newline="", errors="replace")
+        temporary.write_bytes(data)
         os.replace(temporary, path)
     except OSError as exc:
         with suppress(OSError):
             temporary.unlink(missing_ok=True)  # a half-written file (a full disk) is no use to anyone
         raise StoreError(f"the report could not be written: {exc.strerror}", where=Where(file=str(path)),
-                         fix="choose a run directory you can write to, with free space",
+                         fix="free disk space, or choose a run directory you can write to",
                          code="report.write") from None
     return path

@@ -206,7 +206,7 @@ def _component(index: int, comp: ComponentResult, evidence: ComponentEvidence | 
         reasons.setdefault((r.scenario, r.viewport), []).append(without_label(r.message))
     worst = min((r.severity for r in mine), key=lambda o: o.severity, default=None)
     cases = tuple(case_view(case, by_case.get((case.scenario, case.viewport)), f"case-{index}-{k}", thresholds,
-                            shared, reasons.get((case.scenario, case.viewport), ()))
+                            shared, reasons.get((case.scenario, case.viewport), ()), result.images)
                   for k, case in enumerate(comp.cases))
     patch = evidence.patch if evidence else None
     return ComponentView(

@@ -358,11 +358,16 @@ _FIXES = {
 }
 
 
+def _shown(key: str) -> str:
+    """A case key as people read it: callers join its parts with control characters (U+001F)."""
+    return " / ".join(key.split("\x1f"))
+
+
 def _failed(request: RenderRequest, code: str, message: str) -> Snapshot:
     return Snapshot(key=request.key, viewport=request.viewport,
-                    error=RenderProblem(code, f"case {request.key}: {message}", _FIXES[code]))
+                    error=RenderProblem(code, f"case {_shown(request.key)}: {message}", _FIXES[code]))
 
 
 def _limit(snap: Snapshot, code: str, message: str) -> Snapshot:
     return replace(snap, elements=(), screenshot=None,
-                   error=RenderProblem(code, f"case {snap.key}: {message}", _FIXES[code]))
+                   error=RenderProblem(code, f"case {_shown(snap.key)}: {message}", _FIXES[code]))

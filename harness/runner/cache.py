@@ -9,6 +9,7 @@ Layout (the bytes are the results store's own, see harness/store/entries.py)::
 
     <dir>/results/v<format>/<key[:2]>/<key>.json.z      zlib(UserResult JSON)
     <dir>/documents/<digest[:2]>/<digest>.z             zlib(JSON {"html", "css"}), shared by all entries
+    <dir>/screenshots/<digest[:2]>/<digest>.png         a screenshot (settings.screenshots), shared likewise
 
 Documents are written before the result that names them. A result the harness failed on (status
 ``error``) is never cached: the next run tries again. Unreadable or foreign entries count as misses.
@@ -22,7 +23,7 @@ import os
 import tempfile
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,9 @@ class ResultCache:
     def _document_path(self, digest: str) -> Path:
         return self.root / "documents" / digest[:2] / f"{digest}.z"
 
+    def _image_path(self, digest: str) -> Path:
+        return self.root / "screenshots" / digest[:2] / f"{digest}.png"
+
     def __contains__(self, key: str) -> bool:
         return self._path(key).is_file()
 
@@ -77,14 +81,16 @@ class ResultCache:
             keys = {c[k] for comp in data["components"] for c in comp["cases"]
                     for k in ("old_document", "new_document") if c.get(k)}
             documents = {digest: self._document_path(digest).read_bytes() for digest in sorted(keys)}
-        except (OSError, ValueError, KeyError, TypeError, zlib.error):
+            shots = {d for comp in data["components"] for c in comp["cases"] for d in (c.get("screenshots") or {}).values()}
+            images = {digest: self._image_path(digest).read_bytes() for digest in sorted(shots)}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, zlib.error):
             self.stats.misses += 1
             return None
         if data.get("input_key") != key or data.get("format") != RESULT_FORMAT:
             self.stats.misses += 1
             return None
         self.stats.hits += 1
-        return StoredEntry(data, blob, documents)
+        return StoredEntry(data, blob, documents, images)
 
     def get(self, key: str) -> UserResult | None:
         entry = self.get_entry(key)
@@ -97,7 +103,7 @@ class ResultCache:
             self.stats.hits -= 1
             self.stats.misses += 1
             return None
-        return result.with_documents(documents)
+        return result.with_documents(documents).with_images(entry.images)
 
     # --- writing -------------------------------------------------------------------------------------
 
@@ -110,6 +116,10 @@ class ResultCache:
                 path = self._document_path(digest)
                 if not path.is_file():
                     _atomic_write(path, pack_document(document))
+            for digest, png in result.images.items():
+                path = self._image_path(digest)
+                if not path.is_file():
+                    _atomic_write(path, png)
             _atomic_write(self._path(result.input_key), pack(result.to_json()))
         except OSError:
             return False  # a cache that cannot be written only costs time next run
@@ -126,7 +136,7 @@ def rebind_entry(entry: StoredEntry, records: Sequence[Record], key: str) -> Sto
     if components == data["components"] and truth == data.get("truth") and data.get("input_key") == key:
         return entry
     data.update(components=components, truth=truth, input_key=key)
-    return StoredEntry(data, pack(encode_data(data)), entry.documents)
+    return replace(entry, data=data, blob=pack(encode_data(data)))
 
 
 def _document(blob: bytes) -> Document:

@@ -8,6 +8,7 @@ result travels to the controller in ``item.user_properties`` on exactly one repo
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 RESULT_PROPERTY = "phoenix_result"
 STATUS_PROPERTY = "phoenix_status"
 INFRA_PROPERTY = "phoenix_infrastructure"
+# session.shouldstop after the first Ctrl-C (set by the plugin's handler)
+CTRL_C = "interrupted (Ctrl-C); the user in progress finishes, Ctrl-C again stops at once"
 
 
 class UserBlocked(Exception):
@@ -36,13 +39,17 @@ class HarnessFailure(Exception):
 
 def encode_payload(result: UserResult, from_cache: bool) -> str:
     documents = {k: {"html": d.html, "css": d.css} for k, d in result.documents.items()}
-    return json.dumps({"result": result.to_json().decode("utf-8"), "documents": documents, "cached": from_cache})
+    images = {k: base64.b64encode(png).decode("ascii") for k, png in result.images.items()}
+    return json.dumps({"result": result.to_json().decode("utf-8"), "documents": documents, "images": images,
+                       "cached": from_cache})
 
 
 def decode_payload(text: str) -> tuple[UserResult, bool]:
     data = json.loads(text)
     documents = {k: Document(v["html"], v["css"]) for k, v in data["documents"].items()}
-    return UserResult.from_json(data["result"]).with_documents(documents), bool(data["cached"])
+    images = {k: base64.b64decode(v) for k, v in data.get("images", {}).items()}
+    result = UserResult.from_json(data["result"]).with_documents(documents).with_images(images)
+    return result, bool(data["cached"])
 
 
 def report_property(report: pytest.TestReport, name: str) -> Any:
@@ -94,6 +101,10 @@ class UserItem(pytest.Item):
             self.user_properties.append((INFRA_PROPERTY, str(exc)))
             raise HarnessFailure(f"no Chromium to render with: {exc}") from None
         if self.result.error is not None:
+            if self.session.shouldstop == CTRL_C:
+                # the terminal's Ctrl-C also stops Playwright's driver: the check was cut short, not failed
+                self.result = None
+                pytest.skip("Ctrl-C cut this user's check short; --resume checks it again")
             self._attach()
             raise HarnessFailure(failure_text(self.result))
 

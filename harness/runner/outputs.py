@@ -1,24 +1,27 @@
 """Everything a run directory holds besides the store, regenerated from the store alone (no rendering).
 
-``write_outputs(run_dir)`` writes ``results.json`` (reports/results_json.py), ``junit.xml``
-(reports/junit.py) and ``plan.json`` + ``plan.csv`` (harness.plan), then, unless ``html=False``, calls
-``reports.write_reports(run_dir)`` for the HTML dashboard, the user pages and the manifests (it returns
-the dashboard's path, or a value whose ``index`` is that path).
+``write_outputs(run_dir)`` reads the store once and hands every result to the writers of ``results.json``
+(reports/results_json.py), ``junit.xml`` (reports/junit.py) and ``plan.json`` + ``plan.csv``
+(harness.plan) and, unless ``html=False``, to ``reports.build.ReportWriter`` (the user pages, from the
+page cache when their inputs were seen before, and the manifests); the dashboard is written last, so it
+summarises the plan beside it and links the machine outputs that exist.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+import contextlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.plan import PlanUser, make_plan, write_plan
 from harness.runner.result import UserResult
 from harness.store import StoreReader
 from reports.junit import suite_tree, testcase, write_tree
 from reports.results_json import assemble, user_entry, write_document
+
+if TYPE_CHECKING:
+    from reports.build import ReportWriter
 
 
 @dataclass(frozen=True)
@@ -40,41 +43,66 @@ def plan_users(store: StoreReader) -> list[PlanUser]:
     return [plan_user(r) for r in store.results()]
 
 
-def _html_writer() -> Callable[[Path], Any] | None:
-    module = importlib.import_module("reports")
-    writer = getattr(module, "write_reports", None)
-    return writer if callable(writer) else None
+class MachineOutputs:
+    """results.json, junit.xml and the plan, fed one stored result at a time (in user-id order)."""
+
+    def __init__(self) -> None:
+        self.users: list[Any] = []
+        self.cases: list[Any] = []
+        self.planned: list[PlanUser] = []
+        self.blocked = self.errors = 0
+        self.seconds = 0.0
+
+    def add(self, result: UserResult, *, from_cache: bool) -> None:
+        self.users.append(user_entry(result, from_cache=from_cache))
+        self.cases.append(testcase(result))
+        self.planned.append(plan_user(result))
+        self.blocked += result.status == "blocked"
+        self.errors += result.status == "error"
+        self.seconds += result.timings.get("total", 0.0)
+
+    def finish(self, store: StoreReader, run_dir: Path, cached: set[str]) -> Outputs:
+        results_path = write_document(assemble(store, self.users, cached), run_dir)
+        run = store.run()
+        junit_path = write_tree(suite_tree(run, self.cases, blocked=self.blocked, errors=self.errors,
+                                           seconds=self.seconds), run_dir)
+        rollout = run.settings.get("rollout", {})
+        plan = make_plan(self.planned, group_id=rollout.get("group_id", "phoenix-2026"),
+                         feature_flag=rollout.get("feature_flag", "phoenix-slots"),
+                         pilot_size=rollout.get("pilot_size", 50), internal_max=rollout.get("internal_max", 10))
+        return Outputs(results_path, junit_path, write_plan(plan, run_dir), None)
 
 
 def write_machine_outputs(run_dir: Path) -> Outputs:
     """results.json, junit.xml and the plan, from one pass over the stored results."""
-    users, cases, planned = [], [], []
-    blocked = errors = 0
-    seconds = 0.0
+    return write_outputs(run_dir, html=False)
+
+
+def write_outputs(run_dir: Path, *, html: bool = True, page_cache: Path | bool | None = True) -> Outputs:
+    """Every output of the run directory from one pass over the stored results (each decoded once).
+
+    ``page_cache``: where user pages are cached (reports/pagecache.py); True (the default) is the result
+    cache the run used (``RunInfo.cache_dir``, when it exists), False or None no page cache.
+    """
     with StoreReader.open(run_dir) as store:
         cached = {row.user_id for row in store.users() if row.from_cache}
-        for result in store.results():
-            users.append(user_entry(result, from_cache=result.user_id in cached))
-            cases.append(testcase(result))
-            planned.append(plan_user(result))
-            blocked += result.status == "blocked"
-            errors += result.status == "error"
-            seconds += result.timings.get("total", 0.0)
-        results_path = write_document(assemble(store, users, cached), run_dir)
-        junit_path = write_tree(suite_tree(store.run(), cases, blocked=blocked, errors=errors, seconds=seconds),
-                                run_dir)
-        rollout = store.run().settings.get("rollout", {})
-    plan = make_plan(planned, group_id=rollout.get("group_id", "phoenix-2026"),
-                     feature_flag=rollout.get("feature_flag", "phoenix-slots"),
-                     pilot_size=rollout.get("pilot_size", 50), internal_max=rollout.get("internal_max", 10))
-    return Outputs(results_path, junit_path, write_plan(plan, run_dir), None)
+        machine = MachineOutputs()
+        with contextlib.ExitStack() as stack:
+            report = stack.enter_context(_report_writer(store, run_dir, page_cache)) if html else None
+            for raw, result in store.results_json():
+                machine.add(result, from_cache=result.user_id in cached)
+                if report is not None:
+                    report.add(raw, result)
+            outputs = machine.finish(store, run_dir, cached)
+            dashboard = report.finish() if report is not None else None
+    return replace(outputs, dashboard=dashboard)
 
 
-def write_outputs(run_dir: Path, *, html: bool = True) -> Outputs:
-    outputs = write_machine_outputs(run_dir)
-    writer = _html_writer() if html else None
-    if writer is None:
-        return outputs
-    written = writer(run_dir)
-    index = written if isinstance(written, Path) else getattr(written, "index", None)
-    return replace(outputs, dashboard=Path(index) if index is not None else None)
+def _report_writer(store: StoreReader, run_dir: Path, page_cache: Path | bool | None) -> ReportWriter:
+    from reports.build import ReportWriter
+    from reports.pagecache import PageCache
+
+    if page_cache is True:
+        recorded = store.run().cache_dir
+        page_cache = Path(recorded) if recorded and Path(recorded).is_dir() else None
+    return ReportWriter(store, run_dir, page_cache=PageCache.at(page_cache) if page_cache else None)

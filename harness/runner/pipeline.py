@@ -49,6 +49,7 @@ from harness.runner.result import (
     refused_result,
     truth_of,
 )
+from harness.runner.screenshots import CaseSides, RenderLane, with_screenshots
 from harness.runner.translate import TranslatedChange, Translator, failed, summarize
 from harness.sandbox import check_template_safety
 from harness.settings import Settings
@@ -120,7 +121,7 @@ def check_user(records: Sequence[Record], ctx: PipelineContext, *, input_key: st
         raise
     except RecursionError as exc:  # hostile nesting (5,000 nested elements, 3,000 chained filters): the input's fault
         problem = Problem("input.too_deep", f"the customization nests too deeply to be checked: the recursion "
-                          f"limit was reached (in {_last_frame(exc)})", "flatten the nested elements, blocks or "
+                          f"limit was reached (in {_last_frame(exc).split(':')[0]})", "flatten the nested elements, blocks or "
                           "chained operators, or migrate this customization by hand")
         return refused_result(user_id, problem, input_key=input_key, records=records, timings=clock.rounded())
     except Exception as exc:  # a harness bug: this user's result says so, the fleet goes on
@@ -153,13 +154,26 @@ def _check(user_id: str, records: Sequence[Record], ctx: PipelineContext, clock:
     evidence = UserEvidence(user_id, tuple(problems), tuple(
         _evidence(c, cases.evidence) for c, cases in zip(components, built, strict=True)))
     verdict = decide(evidence, ctx.settings)
+    images: dict[str, bytes] = {}
+    if ctx.settings.screenshots == "on-mismatch":
+        with clock.stage("screenshots"):
+            sides = [CaseSides(c.record.component, c.old, c.new) for c in components]
+            rescored = with_screenshots(sides, built, evidence, verdict, ctx.settings, _lanes(ctx))
+            built, evidence, verdict, images = list(rescored.built), rescored.evidence, rescored.verdict, \
+                dict(rescored.images)
     results = []
     for comp, cases in zip(components, built, strict=True):
         documents.update(cases.documents)
         results.append(_component_result(comp, cases.results))
     complexity, why = classify([c.translation for c in evidence.components], len(evidence.components))
     return UserResult(user_id, verdict, evidence, tuple(results), complexity.value, why, input_key,
-                      timings=clock.rounded(), truth=truth_of(records), documents=documents)
+                      timings=clock.rounded(), truth=truth_of(records), documents=documents, images=images)
+
+
+def _lanes(ctx: PipelineContext) -> RenderLane:
+    def render(requests: list[RenderRequest], lane: Lane) -> dict[tuple[str, ...], Snapshot]:
+        return _render_lane(ctx.renderer, requests, lane, ctx.settings.retries)
+    return render
 
 
 def _pack(record: Customization, packs: Mapping[str, ComponentPack]) -> ComponentPack | LoadProblem:
@@ -291,11 +305,19 @@ def _render_lane(renderer: RendererLike, requests: list[RenderRequest], lane: La
         return {}
     results = dict(zip((r.key for r in requests), renderer.render(requests, lane=lane), strict=True))
     for _ in range(retries):
-        again = [r for r in requests if results[r.key].error is not None]
+        again = [r for r in requests if _transient(results[r.key])]
         if not again:
             break
         results.update(zip((r.key for r in again), renderer.render(again, lane=lane), strict=True))
     return {tuple(key.split("\x1f")): snap for key, snap in results.items()}
+
+
+# Limits the document itself breaks: rendering it again gives the same answer, at the same (large) cost.
+_DETERMINISTIC = frozenset({"render.too_large", "render.too_deep"})
+
+
+def _transient(snapshot: Snapshot) -> bool:
+    return snapshot.error is not None and snapshot.error.code not in _DETERMINISTIC
 
 
 def case_key(record: Customization, scenario: str, viewport: str, side: Side) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from harness.runner.cache import ResultCache
+from harness.runner.cache import ResultCache, default_cache_dir
 from harness.runner.engine import LoadedRun
 from harness.runner.keys import code_digest
 from harness.runner.result import UserResult
@@ -38,7 +38,8 @@ def run_info(loaded: LoadedRun, *, workers: int) -> RunInfo:
                    harness_version=harness_version(), code_digest=code_digest(),
                    shard=str(config.shard) if config.shard else None, workers=workers,
                    source_users=selection.total_users, expected_users=len(selection.users),
-                   filters=config.describe_filters())
+                   filters=config.describe_filters(),
+                   cache_dir=str(config.cache_dir or default_cache_dir()) if config.use_cache else None)
 
 
 @dataclass

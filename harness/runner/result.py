@@ -74,6 +74,9 @@ class CaseResult:
     new_document: str | None = None            # Document.digest of the slot render
     # side ("old" / "new") → what the page tried to load and the renderer refused (nothing ever leaves it)
     blocked_requests: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # "old" / "new" / "twin" / "diff" → digest (SHA-256) of a PNG: element screenshots taken for the pixels
+    # channel (settings.screenshots) and the overlay of what differs; empty when none were taken
+    screenshots: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def noticeable(self) -> tuple[Mismatch, ...]:
@@ -120,6 +123,7 @@ class UserResult:
     truth: Mapping[str, Any] | None = None     # ground truth per component; never read by a decision
     format: int = RESULT_FORMAT
     documents: Mapping[str, Document] = field(default_factory=dict, compare=False, repr=False)
+    images: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)  # digest → PNG
 
     @property
     def status(self) -> Status:
@@ -145,13 +149,16 @@ class UserResult:
         return {key for comp in self.components for case in comp.cases
                 for key in (case.old_document, case.new_document) if key is not None}
 
+    def image_keys(self) -> set[str]:
+        return {key for comp in self.components for case in comp.cases for key in case.screenshots.values()}
+
     # --- JSON -------------------------------------------------------------------------------------
 
     def to_json(self) -> bytes:
         """The result without its documents (they are stored separately, once), as UTF-8 JSON. Text that
         is not valid Unicode (lone surrogates from a user's files) is written as JSON escapes."""
         try:
-            return _adapter().dump_json(self, exclude={"documents"})
+            return _adapter().dump_json(self, exclude={"documents", "images"})
         except PydanticSerializationError:
             return encode_data(self.to_dict())
 
@@ -167,7 +174,7 @@ class UserResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (documents left out)."""
-        data: dict[str, Any] = _adapter().dump_python(self, mode="json", exclude={"documents"})
+        data: dict[str, Any] = _adapter().dump_python(self, mode="json", exclude={"documents", "images"})
         return data
 
     def comparable(self) -> dict[str, Any]:
@@ -178,6 +185,9 @@ class UserResult:
 
     def with_documents(self, documents: Mapping[str, Document]) -> UserResult:
         return replace(self, documents=dict(documents))
+
+    def with_images(self, images: Mapping[str, bytes]) -> UserResult:
+        return replace(self, images=dict(images))
 
     def rebound(self, records: Sequence[Record], input_key: str) -> UserResult:
         """This result (from a cache) with the current records' sources, ground truth and input key."""

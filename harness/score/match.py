@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from harness.render.values import Box
 from harness.score.tree import Node, Tree
@@ -110,6 +109,8 @@ class _State:
     def _assign(self, xs: list[int], ys: list[int]) -> list[tuple[int, int]]:
         if len(xs) * len(ys) <= MAX_ASSIGNMENT:
             sims = np.array([[similarity(self.a.nodes[i], self.b.nodes[j]) for j in ys] for i in xs])
+            from scipy.optimize import linear_sum_assignment  # here: importing scipy costs ~0.4 s per process
+
             rows, cols = linear_sum_assignment(-sims)
             chosen = [(xs[r], ys[c]) for r, c in zip(rows, cols, strict=True) if sims[r, c] >= MIN_SIMILARITY]
             return sorted(chosen)

@@ -84,3 +84,19 @@ def pixel_diff(old_png: bytes, new_png: bytes, *, threshold: float = 0.1,
         ys, xs = np.nonzero(mask)
         box = (int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1))
     return PixelDiff(1.0 - count / float(height * width), count, box, mask)
+
+
+def overlay_png(old_png: bytes, new_png: bytes, twin_png: bytes | None = None, *, threshold: float = 0.1) -> bytes:
+    """A picture of what differs, for people: the new screenshot faded, the differing pixels in red.
+
+    The pixels are those :func:`harness.score.compare` counts: old vs new at ``threshold``, with what
+    differs between old and its twin (noise) masked out."""
+    noise = pixel_diff(old_png, twin_png, threshold=threshold).mask if twin_png is not None else None
+    mask = pixel_diff(old_png, new_png, threshold=threshold, ignore=noise).mask
+    new = decode(new_png)
+    canvas = _pad(new, mask.shape[0], mask.shape[1])
+    faded = 1.0 - (1.0 - canvas) * 0.35
+    faded[mask] = (0.86, 0.1, 0.1)
+    out = io.BytesIO()
+    Image.fromarray(np.round(faded * 255.0).astype(np.uint8), "RGB").save(out, format="PNG", optimize=False)
+    return out.getvalue()

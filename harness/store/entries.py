@@ -1,6 +1,7 @@
 """A result as the store and the cache keep it: compressed JSON bytes plus the summary read from its data.
 
-Both keep the same bytes (``zlib(UserResult JSON)`` and ``zlib(JSON {html, css})`` per document), so a
+Both keep the same bytes (``zlib(UserResult JSON)``, ``zlib(JSON {html, css})`` per document and each
+screenshot's PNG as the browser wrote it, content-addressed by SHA-256), so a
 cache hit moves into a run's store without decoding it into a :class:`UserResult` (the warm path of
 ``phoenix run``).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from harness.runner.result import Document, UserResult
@@ -24,11 +25,18 @@ class StoredEntry:
     data: Mapping[str, Any]
     blob: bytes
     documents: Mapping[str, bytes]
+    images: Mapping[str, bytes] = field(default_factory=dict)   # digest → PNG (screenshots, as taken)
 
     @classmethod
     def of(cls, result: UserResult) -> StoredEntry:
         raw = result.to_json()
-        return cls(json.loads(raw), pack(raw), {k: pack_document(d) for k, d in result.documents.items()})
+        return cls(json.loads(raw), pack(raw), {k: pack_document(d) for k, d in result.documents.items()},
+                   dict(result.images))
+
+    def image_keys(self) -> set[str]:
+        """Digests of the screenshots the result's cases name."""
+        return {digest for comp in self.data.get("components", ()) for case in comp.get("cases", ())
+                for digest in (case.get("screenshots") or {}).values()}
 
     @property
     def user_id(self) -> str:

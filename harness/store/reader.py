@@ -107,8 +107,27 @@ class StoreReader:
             result = UserResult.from_json(unpack(blob))
             yield self.attach_documents(result) if with_documents else result
 
+    def results_json(self) -> Iterator[tuple[bytes, UserResult]]:
+        """:meth:`results` with each result's stored JSON (what a report cache keys pages by)."""
+        for (blob,) in self._db.execute("SELECT result FROM users ORDER BY user_id"):
+            raw = unpack(blob)
+            yield raw, UserResult.from_json(raw)
+
     def attach_documents(self, result: UserResult) -> UserResult:
-        return result.with_documents({key: self.document(key) for key in sorted(result.document_keys())})
+        """The result with its documents and its screenshots (what a report shows)."""
+        documents = {key: self.document(key) for key in sorted(result.document_keys())}
+        return result.with_documents(documents).with_images({k: self.image(k) for k in sorted(result.image_keys())})
+
+    def image(self, digest: str) -> bytes:
+        """A screenshot's PNG by its SHA-256."""
+        row = self._db.execute("SELECT data FROM screenshots WHERE digest = ?", (digest,)).fetchone()
+        if row is None:
+            raise StoreError(f"screenshot {digest[:12]} is not in this run", where=Where(path=str(self.path)),
+                             fix="the store is incomplete; re-run with --resume", code="store.no_screenshot")
+        return bytes(row[0])
+
+    def image_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM screenshots").fetchone()[0])
 
     # --- documents -----------------------------------------------------------------------------------
 

@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS documents (
     digest TEXT PRIMARY KEY,            -- Document.digest
     data   BLOB NOT NULL                -- zlib(JSON {"html": ..., "css": ...})
 );
+CREATE TABLE IF NOT EXISTS screenshots (
+    digest TEXT PRIMARY KEY,            -- SHA-256 of the PNG
+    data   BLOB NOT NULL                -- the PNG (already compressed)
+);
 CREATE TABLE IF NOT EXISTS fingerprints (
     fingerprint TEXT NOT NULL,
     user_id     TEXT NOT NULL,

@@ -42,6 +42,7 @@ class RunInfo:
     totals: Mapping[str, int] = field(default_factory=dict)        # per status, plus "cached"
     worker_stats: Mapping[str, Any] = field(default_factory=dict)  # per worker: users, renders, launches...
     problems: tuple[str, ...] = ()    # infrastructure problems seen (crashed workers, no browser)
+    cache_dir: str | None = None      # the result cache the run used (None: --no-cache); reports cache pages there
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = _run_adapter().dump_python(self, mode="json")

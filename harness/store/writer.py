@@ -47,7 +47,7 @@ class StoreWriter(StoreReader):
         statements: list[tuple[str, tuple[Any, ...]]] = []
         if not resume:
             statements += [("DELETE FROM users", ()), ("DELETE FROM fingerprints", ()),
-                           ("DELETE FROM documents", ())]
+                           ("DELETE FROM documents", ()), ("DELETE FROM screenshots", ())]
         statements.append(_meta_statement(info))
         self._write("the run metadata", statements)
         return info
@@ -79,6 +79,8 @@ class StoreWriter(StoreReader):
                         "kind, selector, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row) for row in entry.fingerprints()]
         statements += [("INSERT OR IGNORE INTO documents (digest, data) VALUES (?, ?)", (digest, blob))
                        for digest, blob in sorted(entry.documents.items())]
+        statements += [("INSERT OR IGNORE INTO screenshots (digest, data) VALUES (?, ?)", (digest, png))
+                       for digest, png in sorted(entry.images.items())]
         self._write(f"the result of user {entry.user_id}", statements)
 
     def put_documents(self, documents: dict[str, Document]) -> None:
