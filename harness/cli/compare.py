@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from harness.errors import ConfigError, RenderError
-from harness.render import BrowserPool, PoolOptions, RenderRequest, Viewport
+from harness.render.values import RenderRequest, Viewport
 from harness.score import CaseScore, compare
 
 
@@ -48,6 +48,8 @@ def _run(args: argparse.Namespace) -> int:
     shared = _read(args.css)
     old = RenderRequest("old", _read(args.old), shared + _read(args.old_css), viewport, args.screenshots)
     new = RenderRequest("new", _read(args.new), shared + _read(args.new_css), viewport, args.screenshots)
+    from harness.render.pool import BrowserPool, PoolOptions  # Playwright only for this command
+
     with BrowserPool(PoolOptions(executable=args.browser)) as pool:
         old_snap, new_snap = pool.render([old, new])
         twin = pool.render_one(old, lane="twin")

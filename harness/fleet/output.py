@@ -15,8 +15,8 @@ from pathlib import Path
 from harness.errors import ConfigError, Where
 from harness.fleet.generate import generate_fleet
 from harness.fleet.mix import FleetSpec
-from harness.inputs import write_folder, write_jsonl, write_sql
-from harness.inputs.sql import DEFAULT_TABLE
+from harness.inputs import DEFAULT_TABLE
+from harness.inputs.writers import write_folder, write_jsonl, write_sql
 from harness.model import Customization
 from harness.packs import fixtures_root
 

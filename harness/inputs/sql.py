@@ -36,11 +36,11 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from harness.errors import InputError, Where
+from harness.inputs import DEFAULT_TABLE as DEFAULT_TABLE  # there, so importing the package stays light
 from harness.inputs.records import Position, RecordInvalid, build, finish, problem, readable_user
 from harness.model import LoadProblem, Record
 
 COLUMNS = ("user_id", "component", "base_version", "diff", "meta")
-DEFAULT_TABLE = "customizations"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
 
 

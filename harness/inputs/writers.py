@@ -12,13 +12,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, inspect
-from sqlalchemy.exc import SQLAlchemyError
-
 from harness.errors import InputError, Where
+from harness.inputs import DEFAULT_TABLE
 from harness.inputs.folder import META_FILE
 from harness.inputs.records import safe_name_problem
-from harness.inputs.sql import DEFAULT_TABLE, customizations_table, parse_url, split_table
 from harness.model import Customization, diff_text_from_bytes
 
 
@@ -73,6 +70,11 @@ def write_folder(records: Iterable[Customization], root: str | Path) -> int:
 def write_sql(records: Iterable[Customization], url: str | Path, *, table: str = DEFAULT_TABLE,
               replace: bool = False) -> int:
     """Create ``table`` at ``url`` and insert the records. An existing table is an error unless ``replace``."""
+    from sqlalchemy import MetaData, create_engine, inspect  # SQLAlchemy only when SQL is written
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from harness.inputs.sql import customizations_table, parse_url, split_table
+
     items = _checked(records, url)
     split_table(table)
     engine = create_engine(parse_url(url))

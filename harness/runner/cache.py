@@ -59,14 +59,15 @@ class ResultCache:
     def at(cls, directory: Path | str) -> ResultCache:
         return cls(Path(directory))
 
+    # One Path from one string, not three joins: a warm run builds ~60,000 of these (measured: 0.25 s of 4 s).
     def _path(self, key: str) -> Path:
-        return self.root / "results" / f"v{RESULT_FORMAT}" / key[:2] / f"{key}.json.z"
+        return Path(f"{self.root}/results/v{RESULT_FORMAT}/{key[:2]}/{key}.json.z")
 
     def _document_path(self, digest: str) -> Path:
-        return self.root / "documents" / digest[:2] / f"{digest}.z"
+        return Path(f"{self.root}/documents/{digest[:2]}/{digest}.z")
 
     def _image_path(self, digest: str) -> Path:
-        return self.root / "screenshots" / digest[:2] / f"{digest}.png"
+        return Path(f"{self.root}/screenshots/{digest[:2]}/{digest}.png")
 
     def __contains__(self, key: str) -> bool:
         return self._path(key).is_file()

@@ -18,9 +18,9 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
+from pluggy import HookimplMarker
 
 from harness.errors import ConfigError, StoreError, Where
 from harness.render.browser import find_browser
@@ -28,6 +28,9 @@ from harness.runner.cache import ResultCache, rebind_entry
 from harness.runner.engine import LoadedRun, RunConfig
 from harness.runner.recorder import Recorder
 from harness.store import RunStatus, StoreReader, store_path
+
+if TYPE_CHECKING:
+    import pytest
 
 ISOLATED_DIR = ".pytest"
 LOG_FILE = "pytest.log"
@@ -113,14 +116,18 @@ def pytest_args(config: RunConfig, workers: int, isolated: Path) -> list[str]:
     return args
 
 
+_hookimpl = HookimplMarker("pytest")  # what pytest.hookimpl is, without importing pytest
+
+
 class _Bridge:
-    """A plugin object for the isolated session: hands the controller's recorder to the watcher."""
+    """A plugin object for the isolated session: hands the controller's recorder to the watcher.
+    (pytest is imported only when a session runs: a run served wholly from the cache never needs it.)"""
 
     def __init__(self, watcher: Watcher) -> None:
         self.watcher = watcher
         self.recorder: Recorder | None = None
 
-    @pytest.hookimpl(trylast=True)
+    @_hookimpl(trylast=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         from harness.plugin import PLUGIN_NAME
 
@@ -129,6 +136,7 @@ class _Bridge:
             self.recorder = plugin.recorder
             plugin.recorder.listeners.append(self.watcher.user)
             self.watcher.start(plugin.recorder.expected, plugin.recorder.done)
+
 
 
 @contextlib.contextmanager
@@ -152,6 +160,8 @@ def with_pytest(config: RunConfig, workers: int, watcher: Watcher) -> DriveOutco
         raise StoreError(f"the run directory cannot be written: {exc.strerror}", where=Where(path=str(config.out)),
                          fix="choose a run directory you can write to", code="store.open") from None
     find_browser(config.browser)  # no browser: an infrastructure error before anything starts
+    import pytest
+
     bridge = _Bridge(watcher)
     with _quiet(config.out / LOG_FILE):
         code = int(pytest.main(pytest_args(config, workers, isolated), plugins=[bridge]))

@@ -12,19 +12,21 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import ConfigError, RenderError, Where
 from harness.packs import ComponentPack, default_packs
-from harness.render import BrowserPool, PoolOptions, RenderRequest, Snapshot, Viewport
 from harness.render.memo import SnapshotMemo
-from harness.render.values import Lane
+from harness.render.values import Lane, RenderRequest, Snapshot, Viewport
 from harness.runner.cache import ResultCache, default_cache_dir
 from harness.runner.pipeline import PipelineContext, check_user
 from harness.runner.result import UserResult
 from harness.runner.selection import Filters, Selection, Shard, UserWork, load_selection
 from harness.runner.translate import DEFAULT_TRANSLATOR, Translator, load_translator
 from harness.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from harness.render.pool import BrowserPool, PoolOptions
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class LazyRenderer:
 
     def _render(self, requests: Sequence[RenderRequest], lane: Lane) -> list[Snapshot]:
         if self.pool is None:
+            from harness.render.pool import BrowserPool  # Playwright only where something is rendered
+
             self.pool = BrowserPool(self.options)
         return self.pool.render(requests, lane=lane)
 
@@ -131,6 +135,8 @@ class LazyRenderer:
 
 
 def pool_options(settings: Settings, browser: str | None) -> PoolOptions:
+    from harness.render.pool import PoolOptions
+
     return PoolOptions(timeout_s=settings.timeouts.render_ms / 1000, executable=browser)
 
 
