@@ -15,7 +15,9 @@ instead of rendered (see reports/pagecache.py for what its key covers).
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -29,6 +31,10 @@ from reports.pages import dashboard_page, thresholds_of, user_frame
 from reports.paths import INDEX_FILE, USERS_DIR, user_file_names, write_bytes, write_text
 
 PLAN_FILE = "plan.json"
+# Pages are written by a few threads: creating 1,250 files is system calls (the GIL is released), and was a
+# fifth of a warm run. At most MAX_PENDING pages wait in memory.
+WRITER_THREADS = 2
+MAX_PENDING = 64
 # Files other writers put in the run directory, linked from the dashboard when present.
 MACHINE_OUTPUTS = (("results.json", "results.json"), ("junit.xml", "JUnit XML"), ("plan.csv", "plan.csv"))
 
@@ -74,11 +80,14 @@ class ReportWriter:
         self.summaries: list[UserSummary] = []
         self.manifest = ManifestWriter(directory, self.run)
         self._finished = False
+        self._threads = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="phoenix-page")
+        self._pending: deque[Future[Path]] = deque()
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._threads.shutdown(wait=True, cancel_futures=True)
         if not self._finished:
             self.manifest.abort()  # no half manifests: an error, or finish() was never called
 
@@ -86,8 +95,10 @@ class ReportWriter:
         """One user's page, manifest entries and dashboard summary; ``raw`` is the result's stored JSON."""
         file = self.names[result.user_id]
         frame = self._frame(raw, result)
-        write_bytes(self.directory / USERS_DIR / file, fill_frame(frame, self.run,
-                                                                  from_cache=result.user_id in self.cached))
+        page = fill_frame(frame, self.run, from_cache=result.user_id in self.cached)
+        self._pending.append(self._threads.submit(write_bytes, self.directory / USERS_DIR / file, page))
+        while len(self._pending) > MAX_PENDING or (self._pending and self._pending[0].done()):
+            self._pending.popleft().result()  # a write that failed raises its StoreError here
         self.summaries.append(summarize_user(result, file, self.thresholds))
         self.manifest.add(result, file)
 
@@ -103,6 +114,9 @@ class ReportWriter:
 
     def finish(self) -> Path:
         """Close the manifests, drop pages of users no longer stored, write the dashboard; its path."""
+        while self._pending:
+            self._pending.popleft().result()
+        self._threads.shutdown(wait=True)
         self._finished = True
         self.manifest.close()
         _remove_stale(self.directory / USERS_DIR, set(self.names.values()))

@@ -76,13 +76,15 @@ def from_cache(loaded: LoadedRun, cache: ResultCache | None, watcher: Watcher) -
     recorder = Recorder.begin(loaded, workers=0, cache=None)
     recorder.listeners.append(watcher.user)
     watcher.start(recorder.expected, recorder.done)
+    stored: set[str] = set()  # digests of the documents and screenshots this loop has stored
     for work in loaded.selection.users:
         if work.user_id in recorder.resumed:
             continue
-        entry = cache.get_entry(work.key) if cache is not None else None
+        entry = cache.get_entry(work.key, known=stored) if cache is not None else None
         if entry is None:
             return None
         recorder.record_entry(rebind_entry(entry, work.records, work.key))
+        stored.update(entry.documents, entry.images)
     status = recorder.finish(interrupted=False)
     return _outcome(recorder, status, used_pytest=False, exit_code=0)
 
