@@ -45,13 +45,18 @@ def verify(pack: ComponentPack, registry: SlotRegistry, config: SlotConfig, patc
     version = config.version or pack.current
     merged = registry.merger().merge(*registry.layers(version, migrated=config))
     renderer = SlotRenderer(pack, registry=registry)
-    checks = []
-    for scenario in pack.scenarios:
+    checks: list[ScenarioCheck] = []
+    for number, scenario in enumerate(pack.scenarios):
         at = Where(scenario=scenario.name).merged(where or Where())
         try:
             legacy = render_legacy(pack, patched_files, scenario.data, where=at)
         except PhoenixError as exc:
             checks.append(ScenarioCheck(scenario.name, False, f"the edited legacy template does not render: {exc.message}"))
+            if exc.code == "template.limit":  # a runaway template spends its whole budget in every scenario
+                checks += [ScenarioCheck(rest.name, False, f"not checked: the edited legacy template already ran "
+                                         f"out of its budget in scenario {scenario.name!r}")
+                           for rest in pack.scenarios[number + 1:]]
+                break
             continue
         try:
             new = renderer.render(merged, scenario.data, version=version, where=at)
