@@ -12,13 +12,11 @@ JUnit's meaning (failures = blocked, errors = harness errors).
 
 from __future__ import annotations
 
-import os
 import re
 import xml.etree.ElementTree as ET
-from contextlib import suppress
 from pathlib import Path
 
-from harness.errors import StoreError, Where
+from harness.files import write_output
 from harness.runner.result import UserResult
 from harness.store import RunInfo, StoreReader
 
@@ -88,16 +86,8 @@ def suite_tree(run: RunInfo, cases: list[ET.Element], *, blocked: int, errors: i
 
 def write_tree(tree: ET.ElementTree[ET.Element], run_dir: Path | str) -> Path:
     path = Path(run_dir) / JUNIT_FILE
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        tree.write(temporary, encoding="utf-8", xml_declaration=True)
-        os.replace(temporary, path)
-    except OSError as exc:
-        with suppress(OSError):
-            temporary.unlink(missing_ok=True)  # a half-written file (a full disk) is no use to anyone
-        raise StoreError(f"{path.name} could not be written: {exc.strerror}", where=Where(file=str(path)),
-                         fix="free disk space, or choose a run directory you can write to", code="store.output_write") from None
-    return path
+    data = ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True)
+    return write_output(path, data, what=path.name, code="store.output_write")
 
 
 def write_junit(run_dir: Path | str, store: StoreReader | None = None) -> Path:

@@ -26,8 +26,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -35,6 +33,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from harness.files import replace_atomically
+from harness.runner.cache import CacheStats
 from harness.runner.keys import code_digest
 from harness.runner.result import UserResult
 from harness.store.values import RunInfo
@@ -105,18 +105,11 @@ def is_frame(frame: bytes) -> bool:
 
 
 @dataclass
-class PageCacheStats:
-    hits: int = 0
-    misses: int = 0
-    writes: int = 0
-
-
-@dataclass
 class PageCache:
     """Frames of user pages by :func:`page_key`, shared by every run on the machine."""
 
     root: Path
-    stats: PageCacheStats = field(default_factory=PageCacheStats)
+    stats: CacheStats = field(default_factory=CacheStats)
 
     @classmethod
     def at(cls, cache_dir: Path | str) -> PageCache:
@@ -141,17 +134,8 @@ class PageCache:
         """Store ``frame`` atomically; False when it is not a frame or cannot be written."""
         if not is_frame(frame):
             return False
-        path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(frame)
-                os.replace(temporary, path)
-            except OSError:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            replace_atomically(self._path(key), frame)
         except OSError:
             return False
         self.stats.writes += 1

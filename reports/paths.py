@@ -14,13 +14,11 @@ otherwise a readable slug plus a digest of the id. Names are unique within a run
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterable
-from contextlib import suppress
 from pathlib import Path
 
-from harness.errors import StoreError, Where
+from harness.files import write_output
 
 USERS_DIR = "users"
 INDEX_FILE = "index.html"
@@ -67,15 +65,4 @@ def write_text(path: Path, text: str) -> Path:
 
 def write_bytes(path: Path, data: bytes) -> Path:
     """:func:`write_text` for a page already encoded."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError as exc:
-        with suppress(OSError):
-            temporary.unlink(missing_ok=True)  # a half-written file (a full disk) is no use to anyone
-        raise StoreError(f"the report could not be written: {exc.strerror}", where=Where(file=str(path)),
-                         fix="free disk space, or choose a run directory you can write to",
-                         code="report.write") from None
-    return path
+    return write_output(path, data, what="the report", code="report.write")

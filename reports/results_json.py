@@ -10,15 +10,13 @@ documents) stays in the results store. Ground truth of generated fleets is never
 from __future__ import annotations
 
 import json
-import os
-from contextlib import suppress
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticSerializationError
 
-from harness.errors import StoreError, Where
+from harness.files import write_output
 from harness.runner.result import CaseResult, ComponentResult, UserResult
 from harness.store import RunInfo, StoreReader
 
@@ -217,12 +215,5 @@ def write_results_json(run_dir: Path | str, store: StoreReader | None = None) ->
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8", errors="backslashreplace")  # a lone surrogate becomes a JSON escape
-        os.replace(temporary, path)
-    except OSError as exc:
-        with suppress(OSError):
-            temporary.unlink(missing_ok=True)  # a half-written file (a full disk) is no use to anyone
-        raise StoreError(f"{path.name} could not be written: {exc.strerror}", where=Where(file=str(path)),
-                         fix="free disk space, or choose a run directory you can write to", code="store.output_write") from None
+    data = text.encode("utf-8", errors="backslashreplace")  # a lone surrogate becomes a JSON escape
+    write_output(path, data, what=path.name, code="store.output_write")

@@ -7,12 +7,12 @@ escapes; folder: raw bytes; SQL: a BLOB/bytea column), CRLF is kept, meta is kep
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from harness.errors import InputError, Where
+from harness.files import replace_atomically
 from harness.inputs import DEFAULT_TABLE
 from harness.inputs.folder import META_FILE
 from harness.inputs.records import safe_name_problem
@@ -23,11 +23,7 @@ def write_jsonl(records: Iterable[Customization], path: str | Path) -> int:
     """Write one JSON object per line (atomically: a temporary file renamed over ``path``)."""
     target = Path(path)
     items = _checked(records, target)
-    temporary = target.with_name(f".{target.name}.tmp")
-    with temporary.open("wb") as out:
-        for record in items:
-            out.write(_json_line(record))
-    os.replace(temporary, target)
+    replace_atomically(target, b"".join(_json_line(record) for record in items))
     return len(items)
 
 

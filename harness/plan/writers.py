@@ -10,12 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from harness.errors import StoreError, Where
+from harness.files import write_output
 from harness.model import diff_text_from_bytes
 from harness.plan.model import Plan, RollbackEntry, Stage, UserPlan
 from harness.verdicts import Outcome
@@ -101,14 +99,4 @@ def write_plan(plan: Plan, directory: Path) -> tuple[Path, Path]:
 
 
 def _write(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8", newline="")
-        os.replace(temporary, path)
-    except OSError as exc:
-        with suppress(OSError):
-            temporary.unlink(missing_ok=True)  # a half-written file (a full disk) is no use to anyone
-        raise StoreError(f"the plan could not be written: {exc.strerror}", where=Where(file=str(path)),
-                         fix="free disk space, or choose a run directory you can write to",
-                         code="store.plan_write") from None
+    write_output(path, text.encode("utf-8"), what="the plan", code="store.plan_write")

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zlib
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from harness.files import replace_atomically
 from harness.model import Customization, Record
 from harness.runner.result import RESULT_FORMAT, Document, UserResult, encode_data, truth_of
 from harness.store.entries import StoredEntry, pack_document
@@ -118,12 +118,12 @@ class ResultCache:
             for digest, document in result.documents.items():
                 path = self._document_path(digest)
                 if not path.is_file():
-                    _atomic_write(path, pack_document(document))
+                    replace_atomically(path, pack_document(document))
             for digest, png in result.images.items():
                 path = self._image_path(digest)
                 if not path.is_file():
-                    _atomic_write(path, png)
-            _atomic_write(self._path(result.input_key), pack(result.to_json()))
+                    replace_atomically(path, png)
+            replace_atomically(self._path(result.input_key), pack(result.to_json()))
         except OSError:
             return False  # a cache that cannot be written only costs time next run
         self.stats.writes += 1
@@ -145,15 +145,3 @@ def rebind_entry(entry: StoredEntry, records: Sequence[Record], key: str) -> Sto
 def _document(blob: bytes) -> Document:
     data = json.loads(unpack(blob))
     return Document(data["html"], data["css"])
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -121,7 +121,7 @@ def check_user(records: Sequence[Record], ctx: PipelineContext, *, input_key: st
         raise
     except RecursionError as exc:  # hostile nesting (5,000 nested elements, 3,000 chained filters): the input's fault
         problem = Problem("input.too_deep", f"the customization nests too deeply to be checked: the recursion "
-                          f"limit was reached (in {_last_frame(exc).split(':')[0]})", "flatten the nested elements, blocks or "
+                          f"limit was reached (in {_last_frame(exc, line=False)})", "flatten the nested elements, blocks or "
                           "chained operators, or migrate this customization by hand")
         return refused_result(user_id, problem, input_key=input_key, records=records, timings=clock.rounded())
     except Exception as exc:  # a harness bug: this user's result says so, the fleet goes on
@@ -130,9 +130,14 @@ def check_user(records: Sequence[Record], ctx: PipelineContext, *, input_key: st
         return error_result(user_id, problem, input_key=input_key, records=records, timings=clock.rounded())
 
 
-def _last_frame(exc: BaseException) -> str:
+def _last_frame(exc: BaseException, *, line: bool = True) -> str:
+    """``file.py:123`` where ``exc`` was raised (``file.py`` alone for messages that must not change with
+    every edit of that file)."""
     frames = traceback.extract_tb(exc.__traceback__)
-    return f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "unknown place"
+    if not frames:
+        return "unknown place"
+    name = frames[-1].filename.rsplit("/", 1)[-1]
+    return f"{name}:{frames[-1].lineno}" if line else name
 
 
 def _check(user_id: str, records: Sequence[Record], ctx: PipelineContext, clock: _Stopwatch,

@@ -54,7 +54,7 @@ def custom_css_issues(path: str, css: str) -> list[Issue]:
 
 
 def _unterminated(css: str) -> bool:
-    for token in _flat(tinycss2.parse_component_value_list(css, skip_comments=True)):
+    for token in flat_tokens(tinycss2.parse_component_value_list(css, skip_comments=True)):
         if token.type == "error" and token.kind in ("eof-in-string", "eof-in-url", "bad-string", "bad-url"):
             return True
     return css.count("/*") > css.count("*/")
@@ -99,7 +99,7 @@ def _block_problems(content: list[Any]) -> Iterator[str]:
 def _selector_problems(prelude: list[Any]) -> Iterator[str]:
     yield from _structure_problems(prelude, "a selector")
     previous = None
-    for token in _flat(prelude):
+    for token in flat_tokens(prelude):
         if token.type == "ident" and token.lower_value in GLOBAL_SELECTORS and not _qualifies(previous):
             yield f"the selector {token.value!r} reaches the page outside the component"
         if token.type in ("ident", "function") and _is_colon(previous) and \
@@ -123,7 +123,7 @@ def _qualifies(token: Any) -> bool:
 
 
 def _structure_problems(tokens: list[Any], what: str) -> Iterator[str]:
-    for token in _flat(tokens):
+    for token in flat_tokens(tokens):
         if token.type == "error":
             yield f"{what} does not parse ({token.message})"
         elif token.type == "{} block" or (token.type == "literal" and token.value in ("{", "}", ";")):
@@ -131,7 +131,7 @@ def _structure_problems(tokens: list[Any], what: str) -> Iterator[str]:
 
 
 def _value_structure(tokens: list[Any]) -> Iterator[str]:
-    for token in _flat(tokens):
+    for token in flat_tokens(tokens):
         if token.type == "error":
             yield f"the value does not parse ({token.message})"
         elif token.type == "{} block" or (token.type == "literal" and token.value in ("{", "}", ";")):
@@ -143,7 +143,7 @@ def _declaration_problems(prop: str, value: list[Any]) -> Iterator[str]:
         yield f"the property {prop!r} runs code"
     if prop == "position" and any(t.type == "ident" and t.lower_value == "fixed" for t in value):
         yield "position: fixed places the element relative to the page, outside the component"
-    for token in _flat(value):
+    for token in flat_tokens(value):
         if token.type == "url" and not _DATA_IMAGE.match(token.value):
             yield f"url({token.value}) loads a resource (only data: images are allowed)"
         elif token.type == "function":
@@ -160,11 +160,11 @@ def _function_problems(token: Any) -> Iterator[str]:
                 yield f"{name}({arg.value!r}) loads a resource (only data: images are allowed)"
 
 
-def _flat(tokens: Iterable[Any]) -> Iterator[Any]:
+def flat_tokens(tokens: Iterable[Any]) -> Iterator[Any]:
     """Every token, descending into blocks and function arguments."""
     for token in tokens:
         yield token
         if token.type in ("() block", "[] block", "{} block"):
-            yield from _flat(token.content)
+            yield from flat_tokens(token.content)
         elif token.type == "function":
-            yield from _flat(token.arguments)
+            yield from flat_tokens(token.arguments)

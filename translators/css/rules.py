@@ -14,12 +14,13 @@ import difflib
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 import tinycss2
 
+from harness.slots.css import flat_tokens
 from translators.changes import CssChange, Declaration, Lines, Rule
 
 CONDITIONAL_AT_RULES = frozenset({"media", "supports", "container"})
@@ -69,17 +70,8 @@ def _rule(node: Any, context: tuple[str, ...], order: int) -> Rule:
 
 
 def _last_line(node: Any, default: int) -> int:
-    lines = [int(t.source_line) for t in _flat(getattr(node, "content", None) or []) if hasattr(t, "source_line")]
+    lines = [int(t.source_line) for t in flat_tokens(getattr(node, "content", None) or []) if hasattr(t, "source_line")]
     return max([default, *lines])
-
-
-def _flat(tokens: Iterable[Any]) -> Iterator[Any]:
-    for token in tokens:
-        yield token
-        if token.type in ("() block", "[] block", "{} block"):
-            yield from _flat(token.content)
-        elif token.type == "function":
-            yield from _flat(token.arguments)
 
 
 def diff_stylesheets(base_css: str, patched_css: str, *, file: str) -> tuple[CssChange, ...]:
